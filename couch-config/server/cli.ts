@@ -1,0 +1,21 @@
+/**
+ * `npm run server`: the embedded CouchDB-compatible server on its own (leveldb under .outpost/ by default).
+ * For development and CI only. Options come from the environment: COUCH_PORT, OUTPOST_DATA_DIR,
+ * COUCH_ADMIN_USER / COUCH_ADMIN_PASSWORD, OUTPOST_STORAGE=memory.
+ */
+import { startEmbeddedServer } from './index';
+
+const storage = process.env.OUTPOST_STORAGE === 'memory' ? 'memory' : 'leveldb';
+try {
+  const server = await startEmbeddedServer({ storage });
+  console.log(`Admin: ${server.admin.user} (password in .outpost/secrets.json unless COUCH_ADMIN_PASSWORD is set). Ctrl-C stops.`);
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (err) {
+  console.error(err instanceof Error ? err.message : String(err));
+  process.exit(1);
+}
