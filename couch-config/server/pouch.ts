@@ -9,17 +9,30 @@ import { requireCjs } from './internals';
 
 export type Storage = 'leveldb' | 'memory';
 
-export function createServerPouch(storage: Storage, dataDir: string): unknown {
-  const PouchDB = requireCjs('pouchdb-core')
+interface PouchConstructor {
+  plugin(plugin: unknown): PouchConstructor;
+  defaults(opts: Record<string, unknown>): unknown;
+}
+
+/**
+ * A PouchDB class of its own for each server. Plugins patch the class, and PouchDB announces created and
+ * destroyed databases on it, so two servers in one process (tests) sharing a class would see each other's
+ * database names. Loading pouchdb-core afresh gives each server its own class.
+ */
+function freshPouch(): PouchConstructor {
+  const corePath = requireCjs.resolve('pouchdb-core');
+  delete requireCjs.cache[corePath];
+  return (requireCjs(corePath) as PouchConstructor)
     .plugin(requireCjs('pouchdb-adapter-http'))
     .plugin(requireCjs('pouchdb-mapreduce'))
-    .plugin(requireCjs('pouchdb-replication'));
-  if (storage === 'memory') {
-    PouchDB.plugin(requireCjs('pouchdb-adapter-memory'));
-    return PouchDB.defaults({ adapter: 'memory', prefix: `outpost-${randomUUID()}-` });
-  }
-  PouchDB.plugin(requireCjs('pouchdb-adapter-leveldb'));
+    .plugin(requireCjs('pouchdb-replication'))
+    .plugin(requireCjs('pouchdb-adapter-memory'))
+    .plugin(requireCjs('pouchdb-adapter-leveldb'));
+}
+
+export function createServerPouch(storage: Storage, dataDir: string): unknown {
+  if (storage === 'memory') return freshPouch().defaults({ adapter: 'memory', prefix: `outpost-${randomUUID()}-` });
   const dbDir = path.join(dataDir, 'db');
   mkdirSync(dbDir, { recursive: true });
-  return PouchDB.defaults({ adapter: 'leveldb', prefix: dbDir + path.sep });
+  return freshPouch().defaults({ adapter: 'leveldb', prefix: dbDir + path.sep });
 }
