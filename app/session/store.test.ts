@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { Outcome, SessionApi } from './api';
+import type { UserCtx } from './identity';
+import { MESSAGES } from './messages';
+import { createSessionStore } from './store';
+
+interface Deferred<T> {
+  readonly promise: Promise<T>;
+  resolve(value: T): void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve: (value: T) => void = () => {};
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/** An api whose replies the test hands out one by one, in call order per method. */
+function scriptedApi(script: {
+  getSession?: Outcome<UserCtx>[];
+  signIn?: Outcome<void>[];
+  signOut?: Outcome<void>[];
+}): SessionApi & { calls: string[] } {
+  const calls: string[] = [];
+  const next = <T>(list: Outcome<T>[] | undefined, method: string): Promise<Outcome<T>> => {
+    calls.push(method);
+    const reply = list?.shift();
+    if (!reply) throw new Error(`unexpected ${method}`);
+    return Promise.resolve(reply);
+  };
+  return {
+    calls,
+    getSession: () => next(script.getSession, 'getSession'),
+    signIn: (name, password) => next(script.signIn, `signIn ${name}/${password}`),
+    signOut: () => next(script.signOut, 'signOut'),
+  };
+}
+
+const ok = <T>(value: T): Outcome<T> => ({ ok: true, value });
+const anonymous = ok<UserCtx>({ name: null, roles: [] });
+const ana = ok<UserCtx>({ name: 'ana', roles: ['team:north'] });
+
+describe('session store', () => {
+  it('starts checking, and a signed-in session on load shows who we are', async () => {
+    const store = createSessionStore(scriptedApi({ getSession: [ana] }));
+    expect(store.getState().session).toEqual({ status: 'checking' });
+    await store.getState().check();
+    expect(store.getState().session).toEqual({
+      status: 'signed-in',
+      identity: { name: 'ana', team: 'north', role: 'field' },
+      notice: null,
+    });
+  });
+
+  it('is signed out without a notice when the server says anonymous', async () => {
+    const store = createSessionStore(scriptedApi({ getSession: [anonymous] }));
+    await store.getState().check();
+    expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
+  });
+
+  it('is signed out with a notice when the check cannot reach the server', async () => {
+    const store = createSessionStore(scriptedApi({ getSession: [{ ok: false, failure: { kind: 'unreachable' } }] }));
+    await store.getState().check();
+    expect(store.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.unreachable });
+  });
+
+  it('signs in (trimming the name), then reads the session', async () => {
+    const api = scriptedApi({ getSession: [anonymous, ana], signIn: [ok(undefined)] });
+    const store = createSessionStore(api);
+    await store.getState().check();
+    const signingIn = store.getState().signIn(' ana ', ' pw ');
+    expect(store.getState().session).toEqual({ status: 'signing-in', name: 'ana' });
+    await signingIn;
+    expect(api.calls).toEqual(['getSession', 'signIn ana/ pw ', 'getSession']);
+    expect(store.getState().session).toMatchObject({ status: 'signed-in', identity: { name: 'ana' } });
+  });
+
+  it('stays signed out with the wrong-password message on a 401', async () => {
+    const store = createSessionStore(
+      scriptedApi({ getSession: [anonymous], signIn: [{ ok: false, failure: { kind: 'unauthorized', reason: null } }] }),
+    );
+    await store.getState().check();
+    await store.getState().signIn('ana', 'nope');
+    expect(store.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.wrongPassword });
+  });
+
+  it('notices when the server accepted the password but the cookie was not kept', async () => {
+    const store = createSessionStore(scriptedApi({ getSession: [anonymous, anonymous], signIn: [ok(undefined)] }));
+    await store.getState().check();
+    await store.getState().signIn('ana', 'pw');
+    expect(store.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.cookieNotKept });
+  });
+
+  it('ignores sign-in unless signed out, and sign-out unless signed in', async () => {
+    const api = scriptedApi({ getSession: [ana] });
+    const store = createSessionStore(api);
+    await store.getState().signOut(); // still checking
+    await store.getState().check();
+    await store.getState().signIn('bob', 'pw'); // already signed in
+    expect(api.calls).toEqual(['getSession']);
+  });
+
+  it('signs out, and keeps the session with a notice when sign-out fails', async () => {
+    const store = createSessionStore(
+      scriptedApi({ getSession: [ana], signOut: [{ ok: false, failure: { kind: 'unreachable' } }, ok(undefined)] }),
+    );
+    await store.getState().check();
+    const signingOut = store.getState().signOut();
+    expect(store.getState().session.status).toBe('signing-out');
+    await signingOut;
+    expect(store.getState().session).toMatchObject({ status: 'signed-in', notice: expect.stringMatching(/still signed in/) });
+    await store.getState().signOut();
+    expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
+  });
+
+  it('drops a reply that arrives after the state it was for has gone', async () => {
+    const late = deferred<Outcome<UserCtx>>();
+    const api = scriptedApi({});
+    api.getSession = () => late.promise;
+    const store = createSessionStore(api);
+    const checking = store.getState().check();
+    store.setState({ session: { status: 'signed-out', notice: null } }); // something else moved on
+    late.resolve(ana);
+    await checking;
+    expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * Starts Outpost (embedded server in memory + the built app on one origin) once for the whole run,
+ * hands its address and demo users to the tests through OUTPOST_E2E (read by e2e/fixtures.ts),
+ * and returns the teardown that stops it.
+ */
+import type { FullConfig } from '@playwright/test';
+import { startOutpost } from '../scripts/outpost';
+import { OUTPOST_E2E_ENV, type E2eTarget } from './target';
+
+export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
+  const outpost = await startOutpost({ storage: 'memory', couchPort: 0, appPort: 0, build: 'if-needed', quiet: true });
+  const target: E2eTarget = { appUrl: outpost.appUrl, demoUsers: outpost.demoUsers };
+  process.env[OUTPOST_E2E_ENV] = JSON.stringify(target);
+  return async () => {
+    await outpost.close();
+  };
+}
