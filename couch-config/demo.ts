@@ -1,11 +1,14 @@
 /**
- * The demo `npm start` provisions: teams north and south (a field worker and a lead each), one HQ user,
- * and deterministic seed jobs. Idempotent: running it again changes nothing that is already there.
+ * The demo `npm start` provisions: `couch setup` for teams north and south, a field worker and a lead in each,
+ * one HQ user, and deterministic seed jobs loaded through the hub. Idempotent.
  */
 import type { AdminClient } from './admin-client';
-import { generateSeed, type Doc } from './seed';
+import { seed } from './cli/seed';
+import { setup } from './cli/setup';
+import { silentReporter, type Change } from './cli/report';
+import { addUser, getUser, userPath } from './cli/users';
+import { rolesFor, type Role } from './model';
 
-export type Role = 'field' | 'lead' | 'hq';
 export interface DemoUser {
   name: string;
   password: string;
@@ -14,8 +17,6 @@ export interface DemoUser {
 }
 
 export const DEMO_TEAMS = ['north', 'south'] as const;
-export const HUB_DB = 'outpost-hub';
-export const teamDb = (team: string) => `outpost-team-${team}`;
 
 const DEMO_ACCOUNTS: ReadonlyArray<Omit<DemoUser, 'password'>> = [
   { name: 'ana', team: 'north', role: 'field' },
@@ -29,60 +30,24 @@ export function demoUsers(password: string): DemoUser[] {
   return DEMO_ACCOUNTS.map((account) => ({ ...account, password }));
 }
 
-/** Roles are the only source of authorisation (ARCHITECTURE §2). */
-export function rolesFor(user: Pick<DemoUser, 'team' | 'role'>): string[] {
-  if (user.role === 'hq') return ['hq'];
-  if (!user.team) throw new Error(`a ${user.role} needs a team`);
-  return user.role === 'lead' ? [`team:${user.team}`, `lead:${user.team}`] : [`team:${user.team}`];
+async function passwordWorks(url: string, name: string, password: string): Promise<boolean> {
+  const res = await fetch(`${url}/_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) });
+  await res.arrayBuffer();
+  return res.ok;
 }
 
-export function teamSecurity(team: string) {
-  return { members: { names: [], roles: [`team:${team}`, `lead:${team}`] }, admins: { names: [], roles: ['outpost-admin'] } };
-}
-export const HUB_SECURITY = { members: { names: [], roles: ['hq'] }, admins: { names: [], roles: ['outpost-admin'] } };
-
-export interface ProvisionReport {
-  created: string[];
-}
-
-async function ensureDb(client: AdminClient, name: string, security: unknown, report: ProvisionReport): Promise<void> {
-  const res = await client.request('PUT', `/${encodeURIComponent(name)}`);
-  if (res.status === 201) report.created.push(`database ${name}`);
-  else if (res.status !== 412) await client.ok('PUT', `/${encodeURIComponent(name)}`);
-  await client.ok('PUT', `/${encodeURIComponent(name)}/_security`, security);
-}
-
-async function ensureUser(client: AdminClient, user: DemoUser, report: ProvisionReport): Promise<void> {
-  const path = `/_users/${encodeURIComponent(`org.couchdb.user:${user.name}`)}`;
-  const existing = await client.request<{ _rev?: string; roles?: string[] }>('GET', path);
-  const roles = rolesFor(user);
-  if (existing.status === 200 && JSON.stringify(existing.body.roles) === JSON.stringify(roles)) {
-    // Keep the account as it is unless the password no longer matches (the secrets file was regenerated).
-    const session = await fetch(`${client.url}/_session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: user.name, password: user.password }),
-    });
-    if (session.ok) return;
+/** Demo accounts get the demo password and their roles back, whatever happened to them since. */
+async function ensureDemoUser(client: AdminClient, user: DemoUser): Promise<Change | null> {
+  const existing = await getUser(client, user.name);
+  if (!existing) {
+    await addUser(client, user, user.password);
+    return { action: 'created', what: `user ${user.name}` };
   }
-  await client.ok('PUT', path, { _id: `org.couchdb.user:${user.name}`, ...(existing.status === 200 ? { _rev: existing.body._rev } : {}), name: user.name, password: user.password, roles, type: 'user' });
-  report.created.push(`user ${user.name}`);
-}
-
-async function ensureDocs(client: AdminClient, db: string, docs: Doc[], report: ProvisionReport): Promise<void> {
-  if (docs.length === 0) return;
-  const path = `/${encodeURIComponent(db)}`;
-  const missing: Doc[] = [];
-  for (let i = 0; i < docs.length; i += 1000) {
-    const batch = docs.slice(i, i + 1000);
-    const found = await client.ok<{ rows: Array<{ key: string; error?: string }> }>('POST', `${path}/_all_docs`, { keys: batch.map((d) => d._id) });
-    const absent = new Set(found.rows.filter((r) => r.error === 'not_found').map((r) => r.key));
-    missing.push(...batch.filter((d) => absent.has(d._id)));
-  }
-  for (let i = 0; i < missing.length; i += 1000) {
-    await client.ok('POST', `${path}/_bulk_docs`, { docs: missing.slice(i, i + 1000) });
-  }
-  if (missing.length > 0) report.created.push(`${missing.length} docs in ${db}`);
+  const roles = rolesFor(user.role, user.team);
+  if (JSON.stringify(existing.roles) === JSON.stringify(roles) && (await passwordWorks(client.url, user.name, user.password))) return null;
+  const { outpost: _disabled, ...rest } = existing;
+  await client.ok('PUT', userPath(user.name), { ...rest, roles, password: user.password });
+  return { action: 'updated', what: `user ${user.name}` };
 }
 
 export interface DemoOptions {
@@ -91,21 +56,14 @@ export interface DemoOptions {
   seed?: number;
 }
 
-export async function provisionDemo(client: AdminClient, opts: DemoOptions): Promise<{ users: DemoUser[]; report: ProvisionReport }> {
-  const report: ProvisionReport = { created: [] };
+export async function provisionDemo(client: AdminClient, opts: DemoOptions): Promise<{ users: DemoUser[]; changes: Change[] }> {
+  const changes = await setup(client, { teams: DEMO_TEAMS, reporter: silentReporter });
   const users = demoUsers(opts.password);
-  for (const team of DEMO_TEAMS) await ensureDb(client, teamDb(team), teamSecurity(team), report);
-  await ensureDb(client, HUB_DB, HUB_SECURITY, report);
-  for (const user of users) await ensureUser(client, user, report);
-
-  const members = (team: string) => ({
-    field: users.find((u) => u.team === team && u.role === 'field')?.name ?? 'unknown',
-    lead: users.find((u) => u.team === team && u.role === 'lead')?.name ?? 'unknown',
-  });
-  const docs = generateSeed({ jobs: opts.jobs ?? 200, teams: DEMO_TEAMS, seed: opts.seed ?? 1 }, members);
-  for (const team of DEMO_TEAMS) await ensureDocs(client, teamDb(team), docs.filter((d) => d.team === team), report);
-  await ensureDocs(client, HUB_DB, docs, report);
-  // Production runs with require_valid_user (couch-config/local.ini); so does the demo.
-  await client.ok('PUT', '/_node/_local/_config/chttpd/require_valid_user', 'true');
-  return { users, report };
+  for (const user of users) {
+    const change = await ensureDemoUser(client, user);
+    if (change) changes.push(change);
+  }
+  const seeded = await seed(client, { jobs: opts.jobs ?? 200, teams: DEMO_TEAMS, seed: opts.seed ?? 1, waitMs: 60_000, reporter: silentReporter });
+  if (seeded.written > 0) changes.push({ action: 'created', what: `${seeded.written} seed docs in the hub` });
+  return { users, changes };
 }

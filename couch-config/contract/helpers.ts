@@ -99,10 +99,12 @@ function authHeaders(auth: Auth): Record<string, string> {
 /** Builds the fetch init for a request; shared by the JSON, byte and stream variants. */
 function init(req: CouchRequest): RequestInit {
   const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(req.auth ?? null) };
-  let body: string | Uint8Array | undefined;
-  if (typeof req.body === 'string' || req.body instanceof Uint8Array) {
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
+  if (typeof req.body === 'string') {
     body = req.body;
-    if (typeof req.body === 'string') headers['Content-Type'] = 'application/json';
+    headers['Content-Type'] = 'application/json';
+  } else if (req.body instanceof Uint8Array) {
+    body = new Uint8Array(req.body); // a copy backed by a plain ArrayBuffer, as fetch wants
   } else if (req.body !== undefined) {
     body = JSON.stringify(req.body);
     headers['Content-Type'] = 'application/json';

@@ -113,7 +113,7 @@ describe('a members-only database', () => {
     return who === 'member' ? member : outsider;
   }
 
-  describe.each(endpoints)('$name', (ep) => {
+  describe.each(endpoints.map((ep) => [ep.name, ep] as const))('%s', (_name, ep) => {
     async function call(who: Who) {
       const { path, ...req } = ep.request(db, who);
       return couch(path, { ...req, auth: authFor(who) });

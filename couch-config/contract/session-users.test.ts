@@ -73,7 +73,11 @@ describe('_session', () => {
     const res = await couch<{ ok: boolean }>('/_session', { method: 'DELETE', auth: { cookie } });
     expect(res.status).toBe(200);
     expect(res.body.ok).toBe(true);
-    const cleared = res.headers.getSetCookie().find((c) => c.startsWith('AuthSession='));
+    // A browser applies Set-Cookie headers in order, so the last AuthSession one is what it keeps.
+    const cleared = res.headers
+      .getSetCookie()
+      .filter((c) => c.startsWith('AuthSession='))
+      .at(-1);
     expect(cleared).toMatch(/^AuthSession=;/);
     // What the browser holds after the logout response is the cleared cookie: it is nobody.
     const after = await couch<Session>('/_session', { auth: { cookie: 'AuthSession=' } });

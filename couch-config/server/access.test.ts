@@ -31,14 +31,19 @@ describe('requiredAccess', () => {
     ['POST', '/north/_compact', { kind: 'db', db: 'north', level: 'db-admin' }],
     ['POST', '/north/_purge', { kind: 'server-admin' }],
     ['GET', '/_users/org.couchdb.user:ana', { kind: 'db', db: '_users', level: 'server-admin' }],
-    ['GET', '/_replicator/_all_docs', { kind: 'db', db: '_replicator', level: 'server-admin' }],
+    ['GET', '/_replicator/_all_docs', { kind: 'server-admin' }],
+    ['GET', '/_replicator/outpost-hub-to-team-north', { kind: 'db', db: '_replicator', level: 'server-admin' }],
     ['GET', '/outpost%2Fteam/_all_docs', { kind: 'db', db: 'outpost/team', level: 'member' }],
   ])('%s %s', (method, path, expected) => {
     expect(requiredAccess(method, path)).toEqual(expected);
   });
 
-  it('refuses unknown underscore names as illegal database names', () => {
-    expect(requiredAccess('GET', '/_nope').kind).toBe('illegal-name');
+  it('answers unknown underscore names as missing databases, like CouchDB', () => {
+    expect(requiredAccess('GET', '/_nope').kind).toBe('not-found');
+  });
+
+  it('sends listings of _users through the server-admin check', () => {
+    expect(requiredAccess('GET', '/_users/_all_docs')).toEqual({ kind: 'server-admin' });
   });
 });
 

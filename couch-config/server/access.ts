@@ -33,7 +33,6 @@ export const DEFAULT_SECURITY: Readonly<SecurityObject> = Object.freeze({
 export type Need =
   | { kind: 'public' }
   | { kind: 'not-found' }
-  | { kind: 'illegal-name'; name: string }
   | { kind: 'server-admin' }
   | { kind: 'db'; db: string; level: 'member' | 'db-admin' | 'server-admin' };
 
@@ -49,6 +48,7 @@ const GONE_ROOTS = new Set(['_config', '_utils']);
 /** Path segments after the database name whose writes need a database admin. */
 const DB_ADMIN_ENDPOINTS = new Set(['_compact', '_view_cleanup', '_revs_limit', '_purged_infos_limit']);
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SYSTEM_DB_LISTINGS = new Set(['_all_docs', '_changes', '_design_docs', '_local_docs', '_find', '_explain', '_bulk_get']);
 
 export function splitPath(pathname: string): string[] {
   return pathname.split('/').filter((part) => part !== '');
@@ -61,9 +61,15 @@ export function requiredAccess(method: string, pathname: string): Need {
   if (PUBLIC_ROOTS.has(first)) return { kind: 'public' };
   if (GONE_ROOTS.has(first)) return { kind: 'not-found' };
   if (SERVER_ADMIN_ROOTS.has(first)) return { kind: 'server-admin' };
-  // Admin-only whatever their _security says; a logged-in user (even on their own user doc) gets 403.
-  if (SYSTEM_DBS.has(first)) return { kind: 'db', db: first, level: 'server-admin' };
-  if (first.startsWith('_')) return { kind: 'illegal-name', name: first };
+  if (SYSTEM_DBS.has(first)) {
+    // Admin-only whatever their _security says. Listing endpoints go through CouchDB's server-admin check (401);
+    // the database and its docs answer a logged-in user 403, even for their own user doc.
+    const endpoint = segments[1] === undefined ? undefined : safeDecode(segments[1]);
+    if (endpoint !== undefined && SYSTEM_DB_LISTINGS.has(endpoint)) return { kind: 'server-admin' };
+    return { kind: 'db', db: first, level: 'server-admin' };
+  }
+  // CouchDB answers any other top-level underscore path as a database that does not exist.
+  if (first.startsWith('_')) return { kind: 'not-found' };
 
   const rest = segments.slice(1).map(safeDecode);
   if (rest.length === 0) {
@@ -134,12 +140,6 @@ export function refusal(need: Need, user: User, security: SecurityObject | null)
       return null;
     case 'not-found':
       return { status: 404, error: 'not_found', reason: 'Database does not exist.' };
-    case 'illegal-name':
-      return {
-        status: 400,
-        error: 'illegal_database_name',
-        reason: `Name: '${need.name}'. Only lowercase characters (a-z), digits (0-9), and any of the characters _, $, (, ), +, -, and / are allowed. Must begin with a letter.`,
-      };
     case 'server-admin':
       return isServerAdmin(user) ? null : { status: 401, error: 'unauthorized', reason: 'You are not a server admin.' };
     case 'db': {

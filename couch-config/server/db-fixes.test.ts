@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { toCouchBulkGet } from './bulk-get-route';
 import { inRequestOrder } from './db-fixes';
 
 describe('inRequestOrder', () => {
@@ -21,9 +20,3 @@ describe('inRequestOrder', () => {
   });
 });
 
-describe('toCouchBulkGet', () => {
-  it('reports a missing doc as CouchDB does', () => {
-    const out = toCouchBulkGet([{ id: 'gone', rev: '1-a' }], [{ id: 'gone', docs: [{ error: { name: 'not_found', message: 'missing' } }] }]);
-    expect(out.results[0]?.docs[0]).toEqual({ error: { id: 'gone', rev: '1-a', error: 'not_found', reason: 'missing' } });
-  });
-});

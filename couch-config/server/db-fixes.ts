@@ -1,7 +1,6 @@
 /**
- * Database-method fixes, installed as the *outermost* PouchDB wrapper of every database the server opens:
- * - `_bulk_docs` results come back in request order (the validation plugin puts rejected docs first), and the
- *   validate_doc_update functions see `userCtx.db`, as on CouchDB.
+ * Fixes at the database-method level, installed as the outermost wrapper of every database the server opens:
+ * validate_doc_update sees `userCtx.db` on every kind of write, as on CouchDB (express-pouchdb leaves it out).
  */
 import type { PouchApp, PouchLike, WrapperArgs } from './internals';
 import { requireCjs } from './internals';
@@ -11,21 +10,21 @@ const wrappers = requireCjs('pouchdb-wrappers') as {
 };
 
 interface BulkResult {
-  id?: string;
+  id?: unknown;
   [key: string]: unknown;
 }
 
 /** Put results back in the order of the docs they answer; results for the same id keep their relative order. */
-export function inRequestOrder(docs: ReadonlyArray<{ _id?: unknown }>, results: readonly BulkResult[]): BulkResult[] {
+export function inRequestOrder<R extends BulkResult>(docs: ReadonlyArray<{ _id?: unknown }>, results: readonly R[]): R[] {
   if (results.length !== docs.length) return [...results];
-  const byId = new Map<string, BulkResult[]>();
+  const byId = new Map<string, R[]>();
   for (const result of results) {
     const key = String(result.id);
     const list = byId.get(key) ?? [];
     list.push(result);
     byId.set(key, list);
   }
-  const ordered: BulkResult[] = [];
+  const ordered: R[] = [];
   for (const doc of docs) {
     const match = byId.get(String(doc._id))?.shift();
     if (!match) return [...results]; // ids the server generated: the original order is already right
@@ -34,16 +33,16 @@ export function inRequestOrder(docs: ReadonlyArray<{ _id?: unknown }>, results: 
   return ordered;
 }
 
+const WRITE_METHODS = ['put', 'post', 'remove', 'bulkDocs', 'putAttachment', 'removeAttachment'];
+
 export function installDbFixes(app: PouchApp): void {
   // First registered wrapper = outermost handler (pouchdb-wrappers chains handlers in install order).
   app.dbWrapper._wrappers.unshift((name, db, next) => {
-    wrappers.installWrapperMethods(db, {
-      bulkDocs: async (orig, args) => {
-        if (args.options.userCtx) args.options.userCtx = { ...args.options.userCtx, db: decodeURIComponent(name) };
-        const results = (await orig()) as BulkResult[];
-        return Array.isArray(results) && args.docs ? inRequestOrder(args.docs, results) : results;
-      },
-    });
+    const withDbName = async (orig: () => Promise<unknown>, args: WrapperArgs) => {
+      if (args.options.userCtx) args.options.userCtx = { ...args.options.userCtx, db: decodeURIComponent(name) };
+      return orig();
+    };
+    wrappers.installWrapperMethods(db, Object.fromEntries(WRITE_METHODS.map((method) => [method, withDbName])));
     return next();
   });
 }

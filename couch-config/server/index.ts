@@ -14,7 +14,7 @@ import { sendError, sendJson } from './http';
 import type { PouchApp, PouchStatic } from './internals';
 import { requireCjs } from './internals';
 import { EXCLUDED_PARTS, installOverrides } from './overrides';
-import { createServerPouch, type Storage } from './pouch';
+import { createHttpPouch, createServerPouch, type Storage } from './pouch';
 import { startReplicator, type Replicator } from './replicator';
 import { ephemeralSecrets, loadOrCreateSecrets, type ServerSecrets } from './secrets';
 import { configureServer, savedConfigPath } from './server-config';
@@ -133,7 +133,8 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions = {}): Pro
 
   let replicator: Replicator | null = null;
   try {
-    replicator = await startReplicator(PouchDB, url);
+    replicator = await startReplicator(PouchDB, createHttpPouch() as PouchStatic);
+    pouchApp.locals.replicator = replicator;
   } catch (err) {
     server.close();
     throw err;

@@ -5,6 +5,7 @@
  */
 import express, { type Request, type Response } from 'express';
 import type { PouchApp } from './internals';
+import type { ReplicationStatus } from './replicator';
 import { sendJson } from './http';
 
 /** Config values are bare JSON strings (`"true"`), which a strict JSON parser refuses. */
@@ -12,7 +13,8 @@ const jsonValueParser = express.json({ strict: false, type: () => true });
 
 /** The CouchDB API level this stand-in follows; `vendor` says what it really is. */
 export const COUCH_API_VERSION = '3.5.0';
-export const NODE_NAME = 'nonode@nohost';
+/** The node name express-pouchdb reports in /_membership. */
+export const NODE_NAME = 'node1@127.0.0.1';
 
 function configCall(op: (cb: (err: unknown, previous?: unknown) => void) => void): Promise<unknown> {
   return new Promise((resolve, reject) => op((err, previous) => (err ? reject(err) : resolve(previous))));
@@ -33,6 +35,25 @@ export function rootRoutes(app: PouchApp): void {
     });
   });
   app.get('/_up', (_req: Request, res: Response) => sendJson(res, 200, { status: 'ok', seeds: {} }));
+}
+
+/** `GET /_scheduler/docs`: the state of each `_replicator` document's replication, in CouchDB 3's shape. */
+export function schedulerRoutes(app: PouchApp, statuses: () => ReplicationStatus[]): void {
+  app.get('/_scheduler/docs', (_req: Request, res: Response) => {
+    const docs = statuses().map((s) => ({
+      database: '_replicator',
+      doc_id: s.docId,
+      id: null,
+      node: NODE_NAME,
+      source: s.source,
+      target: s.target,
+      state: s.state,
+      info: { docs_read: s.docsRead, docs_written: s.docsWritten, doc_write_failures: s.docWriteFailures, error: s.lastError ?? undefined },
+      error_count: s.lastError ? 1 : 0,
+      last_updated: s.lastUpdated,
+    }));
+    sendJson(res, 200, { total_rows: docs.length, offset: 0, docs });
+  });
 }
 
 export function nodeConfigRoutes(app: PouchApp): void {

@@ -3,14 +3,18 @@
  * See parts.ts for the mechanism and EMBEDDED-SERVER-NOTES.md for why each exists.
  */
 import type { NextFunction, Request, Response } from 'express';
+import { bulkDocsRoutes } from './bulk-docs-route';
 import { bulkGetRoutes } from './bulk-get-route';
 import { changesRoutes } from './changes-route';
 import { gatekeeper } from './gatekeeper';
+import { installCouchErrors } from './http';
 import type { PouchApp } from './internals';
 import { requireCjs } from './internals';
-import { nodeConfigRoutes, rootRoutes } from './node-routes';
+import { nodeConfigRoutes, rootRoutes, schedulerRoutes } from './node-routes';
 import { overridePart } from './parts';
 import { installNativePasswordHashing } from './password-hashing';
+import type { Replicator } from './replicator';
+import { requestGuards } from './request-guards';
 import { securityRoutes } from './security-route';
 
 const compression = requireCjs('compression') as {
@@ -45,6 +49,7 @@ export function installOverrides(): void {
   if (installed) return;
   installed = true;
   installNativePasswordHashing();
+  installCouchErrors(requireCjs('express-pouchdb/lib/utils'));
 
   overridePart('compression', (app) => {
     app.use(compression({ filter: (req, res) => !isStreamingFeed(req) && compression.filter(req, res) }));
@@ -52,13 +57,16 @@ export function installOverrides(): void {
   overridePart('routes/authentication', (app, original) => {
     original(app);
     app.use(gatekeeper(app));
+    app.use(requestGuards(app));
   });
   overridePart('routes/root', (app: PouchApp) => {
     rootRoutes(app);
     nodeConfigRoutes(app);
+    schedulerRoutes(app, () => (app.locals.replicator as Replicator | undefined)?.status() ?? []);
   });
   overridePart('routes/changes', (app) => changesRoutes(app));
   overridePart('routes/bulk-get', (app) => bulkGetRoutes(app));
+  overridePart('routes/bulk-docs', (app) => bulkDocsRoutes(app));
   overridePart('routes/security', (app, original) => {
     securityRoutes(app);
     original(app);

@@ -19,10 +19,14 @@ interface PouchConstructor {
  * destroyed databases on it, so two servers in one process (tests) sharing a class would see each other's
  * database names. Loading pouchdb-core afresh gives each server its own class.
  */
-function freshPouch(): PouchConstructor {
+function freshCore(): PouchConstructor {
   const corePath = requireCjs.resolve('pouchdb-core');
   delete requireCjs.cache[corePath];
-  return (requireCjs(corePath) as PouchConstructor)
+  return requireCjs(corePath) as PouchConstructor;
+}
+
+function freshPouch(): PouchConstructor {
+  return freshCore()
     .plugin(requireCjs('pouchdb-adapter-http'))
     .plugin(requireCjs('pouchdb-mapreduce'))
     .plugin(requireCjs('pouchdb-replication'))
@@ -35,4 +39,13 @@ export function createServerPouch(storage: Storage, dataDir: string): unknown {
   const dbDir = path.join(dataDir, 'db');
   mkdirSync(dbDir, { recursive: true });
   return freshPouch().defaults({ adapter: 'leveldb', prefix: dbDir + path.sep });
+}
+
+/**
+ * A plain HTTP-only PouchDB class for the `_replicator` daemon. It must not be the server's own class, which
+ * express-pouchdb wraps with security and validation plugins meant for local databases (a replication started
+ * through them never begins).
+ */
+export function createHttpPouch(): unknown {
+  return freshCore().plugin(requireCjs('pouchdb-adapter-http')).plugin(requireCjs('pouchdb-replication'));
 }

@@ -121,20 +121,13 @@ export async function ensureSystemDatabases(PouchDB: PouchStatic): Promise<void>
   for (const name of [USERS_DB, REPLICATOR_DB]) await new PouchDB(name).info();
 }
 
-export async function startReplicator(PouchDB: PouchStatic, _serverUrl: string): Promise<Replicator> {
+export async function startReplicator(PouchDB: PouchStatic, HttpPouch: PouchStatic): Promise<Replicator> {
   await ensureSystemDatabases(PouchDB);
   const db: PouchLike = new PouchDB(REPLICATOR_DB);
   const running = new Map<string, Running>();
   let stopped = false;
 
-  const remote = (endpoint: Endpoint) =>
-    new PouchDB(endpoint.url, {
-      skip_setup: true,
-      fetch: (url: string, init: { headers: Headers }) => {
-        for (const [k, v] of Object.entries(endpoint.headers)) init.headers.set(k, v);
-        return (PouchDB as unknown as { fetch: (u: string, i: unknown) => Promise<unknown> }).fetch(url, init);
-      },
-    });
+  const remote = (endpoint: Endpoint) => new HttpPouch(endpoint.url, { skip_setup: true, headers: endpoint.headers });
 
   async function recordOutcome(docId: string, fields: Record<string, unknown>): Promise<void> {
     for (let attempt = 0; attempt < 5 && !stopped; attempt++) {
@@ -171,7 +164,7 @@ export async function startReplicator(PouchDB: PouchStatic, _serverUrl: string):
       return;
     }
     const status = statusFrom(docId, 'running', describe(parsed.source), describe(parsed.target), null);
-    const handle = PouchDB.replicate(remote(parsed.source), remote(parsed.target), {
+    const handle = HttpPouch.replicate(remote(parsed.source), remote(parsed.target), {
       ...parsed.options,
       live: parsed.continuous,
       retry: parsed.continuous,
