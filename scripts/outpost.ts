@@ -83,8 +83,8 @@ export async function startOutpost(opts: OutpostOptions = {}): Promise<RunningOu
   });
   try {
     const client = createAdminClient(couch.url, couch.admin);
-    const { users, report } = await provisionDemo(client, { password: couch.secrets.demoPassword, jobs: opts.jobs ?? 200 });
-    if (report.created.length > 0) log(`Provisioned: ${report.created.join(', ')}`);
+    const { users, changes } = await provisionDemo(client, { password: couch.secrets.demoPassword, jobs: opts.jobs ?? 200 });
+    if (changes.length > 0) log(`Provisioned: ${changes.map((c) => `${c.action} ${c.what}`).join(', ')}`);
     const app = await startAppServer({ distDir: DIST, couchUrl: couch.url, port: opts.appPort ?? portFromEnv('APP_PORT', 8080) });
     return {
       appUrl: app.url,

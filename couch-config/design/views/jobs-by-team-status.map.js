@@ -1,5 +1,4 @@
 /* Jobs counted by team and status (reduce: _count). Query with group_level=2 for the HQ dashboard. */
-/* global emit */
 (function (doc) {
   if (doc.type === 'job') emit([doc.team, doc.status], null);
 })
