@@ -39,6 +39,12 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\./.test(hostname);
 }
 
+/** Plain HTTP is fine on loopback (the proxy's upstream); anywhere else credentials cross the network in clear. */
+export function transportFinding(url: URL): Finding | null {
+  if (url.protocol !== 'http:' || isLoopback(url.hostname)) return null;
+  return { id: 'no-tls', severity: 'high', title: 'CouchDB is reached over plain HTTP on the network', evidence: `COUCH_URL is ${url.origin}`, fix: 'Put CouchDB behind the TLS proxy (docker-compose.yml) and use https:// URLs.' };
+}
+
 async function nodes(client: AdminClient): Promise<string[]> {
   const membership = await client.request<{ cluster_nodes?: string[] }>('GET', '/_membership');
   return membership.status === 200 && membership.body.cluster_nodes?.length ? membership.body.cluster_nodes : ['_local'];
@@ -69,9 +75,8 @@ export async function checkSecurity(client: AdminClient): Promise<Finding[]> {
     add({ id: 'anonymous-all-dbs', severity: 'high', title: 'Anyone can list databases', evidence: 'GET /_all_dbs without credentials answered 200', fix: 'Remove the admin party; /_all_dbs must be admin-only.' });
   }
 
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    add({ id: 'no-tls', severity: 'high', title: 'CouchDB is reached over plain HTTP on the network', evidence: `COUCH_URL is ${url.origin}`, fix: 'Put CouchDB behind the TLS proxy (docker-compose.yml) and use https:// URLs.' });
-  }
+  const transport = transportFinding(url);
+  if (transport) add(transport);
 
   const nodeNames = await nodes(client);
   for (const node of nodeNames) {
