@@ -116,7 +116,7 @@ export async function checkSecurity(client: AdminClient): Promise<Finding[]> {
   if (nodeNames.length > 1) {
     const n = Number((await config(client, nodeNames[0] as string, 'cluster', 'n')) ?? '3');
     if (n < 3) {
-      add({ id: 'cluster-n', severity: nodeNames.length >= 3 ? 'high' : 'medium', title: `Each document is stored on ${n} node(s) only`, evidence: `[cluster] n = ${n} with ${nodeNames.length} nodes`, fix: 'Set [cluster] n = 3 (couch-config/local.ini/cluster.ini) on three or more nodes.' });
+      add({ id: 'cluster-n', severity: nodeNames.length >= 3 ? 'high' : 'medium', title: `Each document is stored on ${n} node(s) only`, evidence: `[cluster] n = ${n} with ${nodeNames.length} nodes`, fix: 'Set [cluster] n = 3 (couch-config/local.ini/20-cluster.ini) on three or more nodes.' });
     }
   } else {
     add({ id: 'single-node', severity: 'info', title: 'Single node: no redundancy', evidence: '/_membership lists one node', fix: 'Use the three-node cluster in docker-compose.yml for production.' });
