@@ -9,14 +9,14 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['app/**/*.test.ts', 'app/**/*.test.tsx', 'sync/**/*.test.ts', 'couch-config/**/*.test.ts', 'scripts/**/*.test.ts'],
-          exclude: ['couch-config/contract/**', 'node_modules/**'],
+          exclude: ['couch-config/contract/**', 'couch-config/rules/**', 'node_modules/**'],
           environment: 'node',
         },
       },
       {
         test: {
           name: 'contract',
-          include: ['couch-config/contract/**/*.test.ts'],
+          include: ['couch-config/contract/**/*.test.ts', 'couch-config/rules/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['couch-config/contract/global-setup.ts'],
           testTimeout: 30_000,

@@ -27,6 +27,9 @@
   var hq = has('hq');
   var team = TEAM === null ? (newDoc.team || (oldDoc && oldDoc.team)) : TEAM;
   var lead = hq || has('lead:' + team);
+  function isTeamOf(doc) {
+    return typeof doc.team === 'string' && TEAM_ID.test(doc.team) && (TEAM === null || doc.team === TEAM);
+  }
   var member = TEAM === null ? hq : (has('team:' + TEAM) || has('lead:' + TEAM));
   if (!member && !replicator) {
     forbid('userCtx', TEAM === null ? 'only HQ can write to the hub' : 'you are not a member of team ' + TEAM);
@@ -34,6 +37,8 @@
 
   if (newDoc._deleted) {
     if (!replicator && !lead) forbid('_deleted', 'only a lead or HQ can delete documents');
+    // The hub -> team replication selects on `team`; a bare tombstone would never reach the team database.
+    if (!isTeamOf(newDoc)) forbid('team', 'a deletion must keep the team (PUT {_id, _rev, _deleted: true, team}) so that it replicates');
     return;
   }
 
@@ -48,6 +53,10 @@
   function nonEmpty(field, value, max) {
     str(field, value, max);
     if (value.length === 0) forbid(field, 'must not be empty');
+  }
+  function base64Bytes(data) {
+    var padding = data.charAt(data.length - 1) === '=' ? (data.charAt(data.length - 2) === '=' ? 2 : 1) : 0;
+    return Math.floor(data.length * 3 / 4) - padding;
   }
   function time(field, value) {
     if (!isString(value) || !ISO_TIME.test(value)) forbid(field, 'must be an ISO time like 2026-01-31T09:00:00.000Z');
@@ -95,7 +104,12 @@
   nonEmpty('createdBy', newDoc.createdBy, 100);
   time('updatedAt', newDoc.updatedAt);
   nonEmpty('updatedBy', newDoc.updatedBy, 100);
-  if (!replicator && newDoc.updatedBy !== userCtx.name) forbid('updatedBy', 'must be your user name');
+  // A write names its author. The one exception is a conflict resolution, which keeps the winning revision's
+  // updatedBy/updatedAt so that every device resolving the same conflict writes the same body (and revision id);
+  // it claims no new authorship, and per-field authorship stays in `clock`.
+  var keepsAuthor = oldDoc && !oldDoc._deleted && newDoc.updatedBy === oldDoc.updatedBy && newDoc.updatedAt === oldDoc.updatedAt;
+  if (!replicator && newDoc.updatedBy !== userCtx.name && !keepsAuthor) forbid('updatedBy', 'must be your user name');
+  if (!replicator && !oldDoc && newDoc.createdBy !== userCtx.name) forbid('createdBy', 'must be your user name');
   if (!isObject(newDoc.clock)) forbid('clock', 'must be an object of field stamps');
   for (var field in newDoc.clock) {
     if (!STAMP.test(newDoc.clock[field])) forbid('clock.' + field, 'must be a stamp like 1767225600000-0-device');
@@ -106,7 +120,8 @@
     var att = attachments[name];
     if (!PHOTO_NAME.test(name)) forbid('_attachments.' + name, 'must be named photo-<id>.jpg (or .jpeg, .png, .webp)');
     if (!isString(att.content_type) || att.content_type.indexOf('image/') !== 0) forbid('_attachments.' + name, 'must be an image');
-    var bytes = typeof att.length === 'number' ? att.length : (isString(att.data) ? Math.floor(att.data.length * 3 / 4) : 0);
+    // Measure the data itself when it is there (never trust a client's `length`); CouchDB gives stubs a length.
+    var bytes = isString(att.data) ? base64Bytes(att.data) : (att.data && typeof att.data.length === 'number' ? att.data.length : (typeof att.length === 'number' ? att.length : 0));
     if (bytes > MAX_PHOTO_BYTES) forbid('_attachments.' + name, 'is larger than ' + MAX_PHOTO_BYTES + ' bytes');
   }
 
@@ -116,6 +131,7 @@
     if (STATUSES.indexOf(newDoc.status) === -1) forbid('status', 'must be one of ' + STATUSES.join(', '));
     var wasCancelled = oldDoc && !oldDoc._deleted && oldDoc.status === 'cancelled';
     if (newDoc.status === 'cancelled' && !wasCancelled && !lead && !replicator) forbid('status', 'only a lead or HQ can cancel a job');
+    if (wasCancelled && newDoc.status !== 'cancelled' && !lead && !replicator) forbid('status', 'only a lead or HQ can reopen a cancelled job');
     if (!isInt(newDoc.priority) || newDoc.priority < 1 || newDoc.priority > 4) forbid('priority', 'must be 1, 2, 3 or 4');
     str('assignee', newDoc.assignee, 100, true);
     if (newDoc.due !== null && newDoc.due !== undefined && (!isString(newDoc.due) || !DATE.test(newDoc.due))) forbid('due', 'must be a date like 2026-01-31');

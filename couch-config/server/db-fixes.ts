@@ -1,6 +1,11 @@
 /**
  * Fixes at the database-method level, installed as the outermost wrapper of every database the server opens:
- * validate_doc_update sees `userCtx.db` on every kind of write, as on CouchDB (express-pouchdb leaves it out).
+ * - validate_doc_update sees `userCtx.db` on every kind of write, as on CouchDB (express-pouchdb leaves it out);
+ * - a replicated write (`new_edits: false`) keeps its own revision history. pouchdb-validation overwrites
+ *   `newDoc._revisions` with the *stored* doc's history before it stores the doc, so PouchDB saw every replicated
+ *   update of a validated database as already present and silently dropped it.
+ * - inline attachments carry the `length` of their data, as CouchDB computes it, so validation never trusts a
+ *   length the client made up.
  */
 import type { PouchApp, PouchLike, WrapperArgs } from './internals';
 import { requireCjs } from './internals';
@@ -35,11 +40,33 @@ export function inRequestOrder<R extends BulkResult>(docs: ReadonlyArray<{ _id?:
 
 const WRITE_METHODS = ['put', 'post', 'remove', 'bulkDocs', 'putAttachment', 'removeAttachment'];
 
+type WritableDoc = Record<string, unknown> & { _revisions?: unknown; _attachments?: Record<string, { data?: unknown; length?: unknown }> };
+
+/** Freezes a replicated doc's `_revisions` so later code can read it (validation does) but not replace it. */
+export function pinRevisions(doc: WritableDoc): void {
+  if (doc._revisions === undefined) return;
+  const revisions = doc._revisions;
+  Object.defineProperty(doc, '_revisions', { get: () => revisions, set: () => {}, enumerable: true, configurable: true });
+}
+
+/** Sets each inline attachment's `length` from its base64 data. */
+export function measureAttachments(doc: WritableDoc): void {
+  for (const att of Object.values(doc._attachments ?? {})) {
+    if (typeof att.data === 'string') att.length = Buffer.byteLength(att.data, 'base64');
+  }
+}
+
 export function installDbFixes(app: PouchApp): void {
   // First registered wrapper = outermost handler (pouchdb-wrappers chains handlers in install order).
   app.dbWrapper._wrappers.unshift((name, db, next) => {
     const withDbName = async (orig: () => Promise<unknown>, args: WrapperArgs) => {
       if (args.options.userCtx) args.options.userCtx = { ...args.options.userCtx, db: decodeURIComponent(name) };
+      const docs = (args.docs ?? (args.doc ? [args.doc] : [])) as WritableDoc[];
+      for (const doc of docs) {
+        if (typeof doc !== 'object' || doc === null) continue;
+        if (args.options.new_edits === false) pinRevisions(doc);
+        measureAttachments(doc);
+      }
       return orig();
     };
     wrappers.installWrapperMethods(db, Object.fromEntries(WRITE_METHODS.map((method) => [method, withDbName])));

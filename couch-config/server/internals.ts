@@ -33,6 +33,7 @@ export interface WrapperArgs {
   base: PouchLike;
   options: { userCtx?: UserCtx; [key: string]: unknown };
   docs?: Array<Record<string, unknown>>;
+  doc?: Record<string, unknown>;
   docId?: string;
 }
 
