@@ -84,7 +84,10 @@ export async function startOutpost(opts: OutpostOptions = {}): Promise<RunningOu
   try {
     const client = createAdminClient(couch.url, couch.admin);
     const { users, changes } = await provisionDemo(client, { password: couch.secrets.demoPassword, jobs: opts.jobs ?? 200 });
-    if (changes.length > 0) log(`Provisioned: ${changes.map((c) => `${c.action} ${c.what}`).join(', ')}`);
+    if (changes.length > 0) {
+      const created = (kind: string) => changes.filter((c) => c.action === 'created' && c.what.startsWith(kind)).length;
+      log(`Provisioned the demo: ${created('database')} databases, ${created('user')} users, ${changes.length} changes in all.`);
+    }
     const app = await startAppServer({ distDir: DIST, couchUrl: couch.url, port: opts.appPort ?? portFromEnv('APP_PORT', 8080) });
     return {
       appUrl: app.url,
