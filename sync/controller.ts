@@ -1,0 +1,268 @@
+/**
+ * The replication controller: one object owns the sync status and drives every transition.
+ *
+ *   start ─▶ connecting ─▶ initial (fresh device: fast path, resumable) ─▶ live (pull with selector, push all)
+ *              ▲   │ 401/403                                  │ error: back off with jitter, then reconnect
+ *              │   └─▶ needs-login ── resume() ───────────────┘ offline event: offline until online
+ *
+ * Local edits are never dropped: a lost session parks the engine in `needs-login`, a write the server refuses
+ * is kept and listed as rejected with the server's reason, and conflicts are resolved by the handlers or put
+ * in the inbox for a person.
+ */
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import type { LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
+import { readLocal, writeLocal } from './db';
+import { realTimers, type OnlineSignal, type Timers } from './environment';
+import { classifyError } from './errors';
+import { initialSync, readInitialCheckpoint } from './initial-sync';
+import { INITIAL_STATUS, canTransition, type RejectedWrite, type SyncState, type SyncStatus } from './status';
+import { createStallGuard, type Fetch, type StallGuard } from './stall-guard';
+import { Subscribable } from './subscribable';
+
+export interface SyncOptions {
+  local: LocalDb;
+  /** Opens the team database on the server with the `fetch` it is given (the engine's stall guard around `fetch`). */
+  remote: (fetch: Fetch) => RemoteDb;
+  /** How requests reach the server (default: the global fetch). */
+  fetch?: Fetch;
+  /** A response silent for this long is aborted and retried (default 30 s: three missed heartbeats). */
+  stallMs?: number;
+  /** What this device keeps: the pull selector (read security comes from the server's `_security`). */
+  selector: Record<string, unknown>;
+  online: OnlineSignal;
+  timers?: Timers;
+  random?: () => number;
+  backoff?: BackoffOptions;
+  batchSize?: number;
+  /** Heartbeat asked of the server on live feeds (ms). The stall guard must allow several of them. */
+  heartbeatMs?: number;
+  /** Called after each batch of pulled changes with the ids, so conflicts can be checked (see conflicts.ts). */
+  onPulled?(ids: readonly string[]): void;
+}
+
+const PUSH_STATE = 'outpost-push';
+
+export class SyncController extends Subscribable {
+  private status: SyncStatus = INITIAL_STATUS;
+  private readonly timers: Timers;
+  private readonly random: () => number;
+  private running = false;
+  private generation = 0;
+  private attempt = 0;
+  private retryTimer: unknown = null;
+  private pull: Replication | null = null;
+  private push: Replication | null = null;
+  private unsubscribeOnline: (() => void) | null = null;
+  private stopLocalFeed: (() => void) | null = null;
+  /** Revisions the pull wrote since the last caught-up push: they are on the server already. */
+  private readonly pulledRevs = new Map<string, string>();
+
+  private readonly remote: RemoteDb;
+  readonly stallGuard: StallGuard;
+
+  constructor(private readonly opts: SyncOptions) {
+    super();
+    this.timers = opts.timers ?? realTimers;
+    this.random = opts.random ?? Math.random;
+    const heartbeat = opts.heartbeatMs ?? 10_000;
+    this.stallGuard = createStallGuard(opts.fetch ?? ((input, init) => fetch(input, init)), this.timers, opts.stallMs ?? Math.max(3 * heartbeat, 5_000));
+    this.remote = opts.remote(this.stallGuard.fetch);
+  }
+
+  getStatus = (): SyncStatus => this.status;
+
+  /** Starts (or restarts) syncing. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribeOnline = this.opts.online.subscribe((online) => (online ? this.kick() : this.goOffline()));
+    this.watchLocalWrites();
+    void this.refreshPending();
+    this.kick();
+  }
+
+  /** Stops syncing; local edits stay and are pushed on the next start. */
+  stop(): void {
+    this.running = false;
+    this.unsubscribeOnline?.();
+    this.unsubscribeOnline = null;
+    this.stopLocalFeed?.();
+    this.stopLocalFeed = null;
+    this.teardown();
+    this.setState({ name: 'paused' });
+  }
+
+  /** After the person signed in again: carry on from the checkpoints, never from zero. */
+  resume(): void {
+    if (!this.running) return this.start();
+    this.attempt = 0;
+    this.kick();
+  }
+
+  private setState(state: SyncState, patch: Partial<SyncStatus> = {}): boolean {
+    if (!canTransition(this.status.state.name, state.name)) return false;
+    this.update({ ...patch, state });
+    return true;
+  }
+
+  private update(patch: Partial<SyncStatus>): void {
+    this.status = { ...this.status, ...patch };
+    this.notify();
+  }
+
+  private teardown(): void {
+    this.generation++;
+    if (this.retryTimer !== null) this.timers.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.pull?.cancel();
+    this.push?.cancel();
+    this.pull = null;
+    this.push = null;
+  }
+
+  private goOffline(): void {
+    this.teardown();
+    this.setState({ name: 'offline' });
+  }
+
+  /** (Re)connect now: on start, on the online event, after a backoff, after login. */
+  private kick(): void {
+    if (!this.running) return;
+    this.teardown();
+    if (!this.opts.online.isOnline()) {
+      this.setState({ name: 'offline' });
+      return;
+    }
+    const generation = this.generation;
+    this.setState({ name: 'connecting', attempt: this.attempt });
+    this.connect(generation).catch((err) => this.fail(err, generation));
+  }
+
+  private current(generation: number): boolean {
+    return this.running && generation === this.generation;
+  }
+
+  private async connect(generation: number): Promise<void> {
+    let checkpoint = await readInitialCheckpoint(this.opts.local);
+    if (!checkpoint?.complete) {
+      this.setState({ name: 'initial', done: checkpoint?.done ?? 0, total: null });
+      checkpoint = await initialSync({
+        local: this.opts.local,
+        remote: this.remote,
+        selector: this.opts.selector,
+        batchSize: this.opts.batchSize,
+        shouldStop: () => !this.current(generation),
+        onProgress: (done, total) => {
+          if (!this.current(generation)) return;
+          this.setState({ name: 'initial', done, total }, { initialProgress: { done, total } });
+        },
+      });
+      if (!this.current(generation) || !checkpoint.complete) return;
+      this.update({ initialProgress: null, lastSyncedAt: this.timers.now() });
+    }
+    const handedOver = await readLocal<{ liveSince: unknown }>(this.opts.local, 'outpost-live');
+    this.startLive(generation, handedOver ? undefined : checkpoint.since);
+  }
+
+  private startLive(generation: number, since: number | string | undefined): void {
+    const common = { live: true, retry: false, batch_size: this.opts.batchSize ?? 500, heartbeat: this.opts.heartbeatMs ?? 10_000 };
+    this.pull = this.opts.local.replicate.from(this.remote, { ...common, selector: this.opts.selector, ...(since === undefined ? {} : { since }) });
+    this.push = this.opts.local.replicate.to(this.remote, common);
+    const onError = (err: unknown) => this.fail(err, generation);
+    const onCaughtUp = (direction: 'pull' | 'push') => {
+      if (!this.current(generation)) return;
+      this.attempt = 0;
+      this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
+      if (direction === 'push') void this.markPushed();
+    };
+    this.pull
+      .on('change', (info: ReplicationInfo) => {
+        if (!this.current(generation)) return;
+        const docs = info.docs ?? [];
+        for (const doc of docs) if (doc._rev) this.pulledRevs.set(doc._id, doc._rev);
+        if (docs.length) this.opts.onPulled?.(docs.map((d) => d._id));
+        this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
+      })
+      .on('paused', (err) => (err ? onError(err) : onCaughtUp('pull')))
+      .on('error', onError);
+    this.push
+      .on('change', () => {
+        if (!this.current(generation)) return;
+        this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
+        void this.refreshPending();
+      })
+      .on('denied', (err) => this.recordRejected(err))
+      .on('paused', (err) => (err ? onError(err) : onCaughtUp('push')))
+      .on('error', onError);
+    if (since !== undefined) void writeLocal(this.opts.local, 'outpost-live', { liveSince: since });
+    this.setState({ name: 'live' });
+  }
+
+  private recordRejected(err: unknown): void {
+    const e = err as { id?: string; rev?: string; reason?: string; message?: string; doc?: { id?: string; rev?: string } };
+    const id = e.id ?? e.doc?.id;
+    if (!id) return;
+    const rejected: RejectedWrite = { id, rev: e.rev ?? e.doc?.rev ?? '', reason: e.reason ?? e.message ?? 'refused by the server' };
+    this.update({ rejected: [...this.status.rejected.filter((r) => r.id !== id), rejected] });
+  }
+
+  private fail(err: unknown, generation: number): void {
+    if (!this.current(generation)) return;
+    this.teardown();
+    const classified = classifyError(err);
+    if (classified.kind === 'auth') {
+      this.setState({ name: 'needs-login', message: classified.message });
+      return;
+    }
+    if (!this.opts.online.isOnline()) {
+      this.setState({ name: 'offline' });
+      return;
+    }
+    const delay = backoffDelay(this.attempt, this.random, this.opts.backoff ?? DEFAULT_BACKOFF);
+    this.attempt++;
+    const retryAt = this.timers.now() + delay;
+    this.setState({ name: 'error', message: classified.message, retryAt });
+    const retryGeneration = this.generation;
+    this.retryTimer = this.timers.setTimeout(() => {
+      if (retryGeneration === this.generation) this.kick();
+    }, delay);
+  }
+
+  /** Everything local up to now is on the server: remember where that is. */
+  private async markPushed(): Promise<void> {
+    const info = await this.opts.local.info();
+    await writeLocal(this.opts.local, PUSH_STATE, { seq: info.update_seq });
+    this.pulledRevs.clear();
+    if (this.status.pendingPush !== 0) this.update({ pendingPush: 0 });
+  }
+
+  /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
+  private async refreshPending(): Promise<void> {
+    const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
+    const changes = await this.opts.local.changes({ since: state?.seq ?? 0, return_docs: true });
+    const pending = changes.results.filter((c) => !c.id.startsWith('_design/') && this.pulledRevs.get(c.id) !== c.changes[0]?.rev).length;
+    if (pending !== this.status.pendingPush) this.update({ pendingPush: pending });
+  }
+
+  private watchLocalWrites(): void {
+    const feed = this.opts.local.changes({ since: 'now', live: true, return_docs: false });
+    let scheduled: unknown = null;
+    feed.on('change', () => {
+      if (scheduled !== null) return;
+      // One recount per burst of writes, not one per document.
+      scheduled = this.timers.setTimeout(() => {
+        scheduled = null;
+        void this.refreshPending();
+      }, 50);
+    });
+    feed.on('error', () => {});
+    this.stopLocalFeed = () => {
+      feed.cancel();
+      if (scheduled !== null) this.timers.clearTimeout(scheduled);
+    };
+  }
+}
+
+export function createSync(opts: SyncOptions): SyncController {
+  return new SyncController(opts);
+}

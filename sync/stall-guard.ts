@@ -1,0 +1,83 @@
+/**
+ * The watchdog for live feeds (pouchdb#9063: live sync can stop silently when a connection goes quiet).
+ * It wraps the `fetch` the remote database uses: a response that delivers no bytes for `stallMs` — CouchDB
+ * sends a heartbeat newline every few seconds on a live feed — is aborted, so PouchDB sees an error and the
+ * controller retries, instead of waiting forever on a dead socket.
+ */
+import type { Timers } from './environment';
+
+export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+export class StalledError extends Error {
+  constructor(readonly stallMs: number) {
+    super(`no data from the server for ${stallMs} ms`);
+    this.name = 'StalledError';
+  }
+}
+
+export interface StallGuard {
+  fetch: Fetch;
+  /** Requests aborted for silence so far. */
+  stalls(): number;
+}
+
+export function createStallGuard(inner: Fetch, timers: Timers, stallMs: number): StallGuard {
+  let stalls = 0;
+  const guarded: Fetch = async (input, init = {}) => {
+    const controller = new AbortController();
+    const outer = init.signal;
+    if (outer) {
+      if (outer.aborted) controller.abort(outer.reason);
+      else outer.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+    }
+    let timer: unknown = null;
+    const arm = () => {
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = timers.setTimeout(() => {
+        stalls++;
+        controller.abort(new StalledError(stallMs));
+      }, stallMs);
+    };
+    const disarm = () => {
+      if (timer !== null) timers.clearTimeout(timer);
+      timer = null;
+    };
+    arm();
+    let response: Response;
+    try {
+      response = await inner(input, { ...init, signal: controller.signal });
+    } catch (err) {
+      disarm();
+      throw err;
+    }
+    if (!response.body) {
+      disarm();
+      return response;
+    }
+    arm();
+    const reader = response.body.getReader();
+    const body = new ReadableStream<Uint8Array>({
+      async pull(sink) {
+        try {
+          const { done, value } = await reader.read();
+          if (done) {
+            disarm();
+            sink.close();
+            return;
+          }
+          arm();
+          sink.enqueue(value);
+        } catch (err) {
+          disarm();
+          sink.error(err);
+        }
+      },
+      cancel(reason) {
+        disarm();
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+  return { fetch: guarded, stalls: () => stalls };
+}
