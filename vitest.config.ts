@@ -11,6 +11,8 @@ export default defineConfig({
           include: ['app/**/*.test.ts', 'app/**/*.test.tsx', 'sync/**/*.test.ts', 'couch-config/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['couch-config/contract/**', 'couch-config/rules/**', 'node_modules/**'],
           environment: 'node',
+          // Some unit files start an in-process server or real PouchDB devices; a busy 2-core machine is slow.
+          testTimeout: 30_000,
         },
       },
       {

@@ -14,6 +14,7 @@ import type { LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
 import { readLocal, writeLocal } from './db';
 import { realTimers, type OnlineSignal, type Timers } from './environment';
 import { classifyError } from './errors';
+import { createResolver, type ResolverOptions } from './conflicts';
 import { initialSync, readInitialCheckpoint } from './initial-sync';
 import { INITIAL_STATUS, canTransition, type RejectedWrite, type SyncState, type SyncStatus } from './status';
 import { createStallGuard, type Fetch, type StallGuard } from './stall-guard';
@@ -36,8 +37,8 @@ export interface SyncOptions {
   batchSize?: number;
   /** Heartbeat asked of the server on live feeds (ms). The stall guard must allow several of them. */
   heartbeatMs?: number;
-  /** Called after each batch of pulled changes with the ids, so conflicts can be checked (see conflicts.ts). */
-  onPulled?(ids: readonly string[]): void;
+  /** Conflict handling: who resolves (audit docs are written as them) and with which handlers. */
+  conflicts?: Omit<ResolverOptions, 'local'>;
 }
 
 const PUSH_STATE = 'outpost-push';
@@ -59,6 +60,9 @@ export class SyncController extends Subscribable {
 
   private readonly remote: RemoteDb;
   readonly stallGuard: StallGuard;
+  private readonly resolver: ReturnType<typeof createResolver> | null;
+  /** Resolutions run one at a time, in order; a burst of pulled changes becomes one queue. */
+  private resolving: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: SyncOptions) {
     super();
@@ -67,6 +71,31 @@ export class SyncController extends Subscribable {
     const heartbeat = opts.heartbeatMs ?? 10_000;
     this.stallGuard = createStallGuard(opts.fetch ?? ((input, init) => fetch(input, init)), this.timers, opts.stallMs ?? Math.max(3 * heartbeat, 5_000));
     this.remote = opts.remote(this.stallGuard.fetch);
+    this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
+  }
+
+  /** Resolves conflicts among `ids` (every conflicted doc when omitted); the rest goes to the inbox. */
+  resolveConflicts(ids?: readonly string[]): Promise<void> {
+    const resolver = this.resolver;
+    if (!resolver) return Promise.resolve();
+    this.resolving = this.resolving.then(async () => {
+      const report = await resolver.resolve(ids);
+      const touched = new Set(ids ?? report.inbox.map((e) => e.id));
+      const kept = this.status.inbox.filter((e) => !touched.has(e.id) && !report.resolved.includes(e.id));
+      const inbox = ids ? [...kept, ...report.inbox] : report.inbox;
+      this.update({ inbox, conflicts: inbox.length });
+    }).catch(() => {
+      // A failed resolution leaves the conflict in place; the next pull or start tries again.
+    });
+    return this.resolving;
+  }
+
+  /** A person's choice for an inbox entry: field name → the revision whose value wins. */
+  async resolveManually(id: string, choices: Readonly<Record<string, string>>): Promise<void> {
+    if (!this.resolver) throw new Error('conflict handling is not configured');
+    await this.resolver.resolveManually(id, choices);
+    const inbox = this.status.inbox.filter((e) => e.id !== id);
+    this.update({ inbox, conflicts: inbox.length });
   }
 
   getStatus = (): SyncStatus => this.status;
@@ -77,7 +106,7 @@ export class SyncController extends Subscribable {
     this.running = true;
     this.unsubscribeOnline = this.opts.online.subscribe((online) => (online ? this.kick() : this.goOffline()));
     this.watchLocalWrites();
-    void this.refreshPending();
+    this.background(this.refreshPending());
     this.kick();
   }
 
@@ -108,6 +137,14 @@ export class SyncController extends Subscribable {
   private update(patch: Partial<SyncStatus>): void {
     this.status = { ...this.status, ...patch };
     this.notify();
+  }
+
+  /**
+   * Bookkeeping that may fail when the database closes or the network drops mid-way; it is redone on the next
+   * event, so a failure is dropped rather than left unhandled.
+   */
+  private background(work: Promise<unknown>): void {
+    work.catch(() => {});
   }
 
   private teardown(): void {
@@ -173,14 +210,14 @@ export class SyncController extends Subscribable {
       if (!this.current(generation)) return;
       this.attempt = 0;
       this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
-      if (direction === 'push') void this.markPushed();
+      if (direction === 'push') this.background(this.markPushed());
     };
     this.pull
       .on('change', (info: ReplicationInfo) => {
         if (!this.current(generation)) return;
         const docs = info.docs ?? [];
         for (const doc of docs) if (doc._rev) this.pulledRevs.set(doc._id, doc._rev);
-        if (docs.length) this.opts.onPulled?.(docs.map((d) => d._id));
+        if (docs.length) void this.resolveConflicts(docs.map((d) => d._id));
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
       })
       .on('paused', (err) => (err ? onError(err) : onCaughtUp('pull')))
@@ -189,13 +226,15 @@ export class SyncController extends Subscribable {
       .on('change', () => {
         if (!this.current(generation)) return;
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
-        void this.refreshPending();
+        this.background(this.refreshPending());
       })
       .on('denied', (err) => this.recordRejected(err))
       .on('paused', (err) => (err ? onError(err) : onCaughtUp('push')))
       .on('error', onError);
-    if (since !== undefined) void writeLocal(this.opts.local, 'outpost-live', { liveSince: since });
+    if (since !== undefined) this.background(writeLocal(this.opts.local, 'outpost-live', { liveSince: since }));
     this.setState({ name: 'live' });
+    // On every (re)connect: anything left conflicted, e.g. by a run that stopped mid-way.
+    void this.resolveConflicts();
   }
 
   private recordRejected(err: unknown): void {
@@ -252,7 +291,7 @@ export class SyncController extends Subscribable {
       // One recount per burst of writes, not one per document.
       scheduled = this.timers.setTimeout(() => {
         scheduled = null;
-        void this.refreshPending();
+        this.background(this.refreshPending());
       }, 50);
     });
     feed.on('error', () => {});

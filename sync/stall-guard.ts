@@ -79,5 +79,8 @@ export function createStallGuard(inner: Fetch, timers: Timers, stallMs: number):
     });
     return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
-  return { fetch: guarded, stalls: () => stalls };
+  return {
+    fetch: guarded,
+    stalls: () => stalls,
+  };
 }

@@ -36,7 +36,9 @@
   }
 
   if (newDoc._deleted) {
-    if (!replicator && !lead) forbid('_deleted', 'only a lead or HQ can delete documents');
+    // Closing a losing branch of a conflict is not deleting the document: the winning revision lives on. Any
+    // member's device does it when it merges a conflict (sync/conflicts.ts). Its audit doc names the device.
+    if (!replicator && !lead && newDoc.conflictResolution !== true) forbid('_deleted', 'only a lead or HQ can delete documents');
     // The hub -> team replication selects on `team`; a bare tombstone would never reach the team database.
     if (!isTeamOf(newDoc)) forbid('team', 'a deletion must keep the team (PUT {_id, _rev, _deleted: true, team}) so that it replicates');
     return;
@@ -130,7 +132,9 @@
     str('siteId', newDoc.siteId, 100, true);
     if (STATUSES.indexOf(newDoc.status) === -1) forbid('status', 'must be one of ' + STATUSES.join(', '));
     var wasCancelled = oldDoc && !oldDoc._deleted && oldDoc.status === 'cancelled';
-    if (newDoc.status === 'cancelled' && !wasCancelled && !lead && !replicator) forbid('status', 'only a lead or HQ can cancel a job');
+    // A conflict resolution (keepsAuthor) may carry a lead's or HQ's cancellation from a losing branch.
+    var carriedCancel = keepsAuthor && (newDoc.statusRole === 'lead' || newDoc.statusRole === 'hq');
+    if (newDoc.status === 'cancelled' && !wasCancelled && !lead && !replicator && !carriedCancel) forbid('status', 'only a lead or HQ can cancel a job');
     if (wasCancelled && newDoc.status !== 'cancelled' && !lead && !replicator) forbid('status', 'only a lead or HQ can reopen a cancelled job');
     if (!isInt(newDoc.priority) || newDoc.priority < 1 || newDoc.priority > 4) forbid('priority', 'must be 1, 2, 3 or 4');
     str('assignee', newDoc.assignee, 100, true);

@@ -379,3 +379,29 @@ describe('reopening, authorship on create, and conflict resolutions', () => {
     await expectUnchanged(north.db, byLead);
   });
 });
+
+describe('what a conflict resolution may write', () => {
+  it('a field worker may close a losing branch (tombstone with conflictResolution), the doc lives on', async () => {
+    const { north } = world();
+    const doc = await create(north.db, job(worker()), north.worker);
+    const tombstone = { _id: doc._id, _rev: doc._rev, _deleted: true, team: doc.team, conflictResolution: true };
+    const res = await put(north.db, tombstone, north.worker);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
+  it("a resolution that keeps the parent's authorship may carry a lead's cancellation", async () => {
+    const { north } = world();
+    const doc = await create(north.db, job(worker()), north.worker);
+    const carried = { ...doc, status: 'cancelled', statusRole: 'lead', clock: { ...doc.clock, status: `${Date.now()}-0-devL` } };
+    const res = await put(north.db, carried, north.worker);
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  });
+
+  it("a field worker's own cancellation is still refused, even when it claims a lead's role (status:)", async () => {
+    const { north } = world();
+    const doc = await create(north.db, job(worker()), north.worker);
+    const claimed = { ...edited(doc, north.worker.user, { status: 'cancelled' }), statusRole: 'lead' };
+    expectForbidden(await put(north.db, claimed, north.worker), 'status');
+    await expectUnchanged(north.db, doc);
+  });
+});

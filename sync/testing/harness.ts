@@ -73,11 +73,20 @@ export async function createDevice(world: World, account: { user: string; passwo
   const dbUrl = `${serverUrl}/${opts.db ?? teamDb('north')}`;
   let cookie: string | null = null;
   const log: Device['log'] = [];
+  let closed = false;
   const deviceFetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
     const headers = new Headers(init.headers);
     if (cookie) headers.set('cookie', cookie);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.toString() : input.url;
-    const res = await fetch(url, { ...init, headers });
+    let res: Response;
+    try {
+      res = await fetch(url, { ...init, headers });
+    } catch (err) {
+      // A closed device is a killed app: what it had in flight never completes (and cannot fail a test run
+      // after the server it talked to has gone).
+      if (closed) return new Promise<Response>(() => {});
+      throw err;
+    }
     const setCookie = res.headers.get('set-cookie');
     if (setCookie?.startsWith('AuthSession=')) cookie = setCookie.split(';')[0] ?? cookie;
     log.push({ method: init.method ?? 'GET', url, status: res.status });
@@ -108,6 +117,7 @@ export async function createDevice(world: World, account: { user: string; passwo
       cookie = null;
     },
     async close() {
+      closed = true;
       await local.close();
     },
   };
