@@ -1,7 +1,7 @@
 // The outbox pushes edits with _bulk_docs and matches each answer to its doc by position, so the
 // per-doc results must come back in request order, and one stale doc must not sink the batch.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { couch, membersOnly, putDoc, uid, useFixtures, type DocWrite, type TestUser } from './helpers';
+import { couch, putDoc, useFixtures, type DocWrite, type TestUser, memberDb } from './helpers';
 
 const fx = useFixtures();
 
@@ -10,9 +10,7 @@ describe('_bulk_docs', () => {
   let member: TestUser;
 
   beforeAll(async () => {
-    const role = uid('team');
-    db = await fx.db(membersOnly(role));
-    member = await fx.user([role]);
+    ({ db, member } = await memberDb(fx));
   });
 
   it('reports a stale rev as a per-doc 409 conflict, in request order, and stores the good docs', async () => {

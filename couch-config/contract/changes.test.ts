@@ -3,20 +3,7 @@
 // always send Accept-Encoding: gzip, so the continuous feed must stream with it.
 // `seq` values are opaque: they are only ever passed back, never compared or parsed.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  couch,
-  couchFetch,
-  membersOnly,
-  putDoc,
-  sleep,
-  uid,
-  useFixtures,
-  waitFor,
-  type ChangesResponse,
-  type CouchRequest,
-  type Seq,
-  type TestUser,
-} from './helpers';
+import { couch, couchFetch, putDoc, sleep, uid, useFixtures, waitFor, type ChangesResponse, type CouchRequest, type Seq, type TestUser, memberDb } from './helpers';
 
 const fx = useFixtures();
 
@@ -74,9 +61,7 @@ describe('_changes', () => {
   let member: TestUser;
 
   beforeAll(async () => {
-    const role = uid('team');
-    db = await fx.db(membersOnly(role));
-    member = await fx.user([role]);
+    ({ db, member } = await memberDb(fx));
   });
 
   async function lastSeq(): Promise<Seq> {

@@ -217,6 +217,13 @@ export interface Fixtures {
   user(roles?: string[]): Promise<TestUser>;
 }
 
+/** A members-only database with one member (a user holding the database's one member role). */
+export async function memberDb(fx: Fixtures): Promise<{ db: string; member: TestUser }> {
+  const role = uid('team');
+  const db = await fx.db(membersOnly(role));
+  return { db, member: await fx.user([role]) };
+}
+
 /**
  * Call once at the top of a test file (or describe block): registers an afterAll that deletes every
  * database and user made through the returned fixtures.

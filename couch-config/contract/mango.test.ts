@@ -1,7 +1,7 @@
 // Mango is what the CLI's indexes and the HQ views query. Indexes are design docs, so only a
 // database admin creates them (the CLI, as admin); members query them with _find and _explain.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { couch, expectCouchError, membersOnly, putDoc, uid, useFixtures, type TestUser } from './helpers';
+import { couch, expectCouchError, putDoc, useFixtures, type TestUser, memberDb } from './helpers';
 
 const fx = useFixtures();
 
@@ -37,9 +37,7 @@ describe('Mango', () => {
   let member: TestUser;
 
   beforeAll(async () => {
-    const role = uid('team');
-    db = await fx.db(membersOnly(role));
-    member = await fx.user([role]);
+    ({ db, member } = await memberDb(fx));
     for (const job of jobs) await putDoc(db, job);
     await putDoc(db, { _id: 'site-1', type: 'site', name: 'Depot', rank: 0 });
     const index = await couch<IndexResult>(`/${db}/_index`, {

@@ -2,18 +2,7 @@
 // must get an error it can classify: CouchDB's JSON `{error, reason}` with a 4xx status.
 // After every test the server must still answer /_up.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  couch,
-  expectAlive,
-  expectCouchError,
-  membersOnly,
-  putDesign,
-  putDoc,
-  uid,
-  useFixtures,
-  type AllDocs,
-  type TestUser,
-} from './helpers';
+import { couch, expectAlive, expectCouchError, putDesign, putDoc, uid, useFixtures, type AllDocs, type TestUser, memberDb } from './helpers';
 
 const fx = useFixtures();
 
@@ -22,9 +11,7 @@ describe('malformed requests', () => {
   let member: TestUser;
 
   beforeAll(async () => {
-    const role = uid('team');
-    db = await fx.db(membersOnly(role));
-    member = await fx.user([role]);
+    ({ db, member } = await memberDb(fx));
     for (const n of [1, 2, 3]) await putDoc(db, { _id: `job-${n}`, type: 'job' });
     await putDesign(db, 'x', { views: { y: { map: 'function (doc) { emit(doc._id, null); }' } } });
   });

@@ -2,7 +2,7 @@
 // it, and the `_users` rules that make roles the only authorisation source (ARCHITECTURE.md §2):
 // a user can never read or rewrite their own user doc, so they can never grant themselves roles.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { couch, expectCouchError, login, membersOnly, uid, useFixtures, type TestUser } from './helpers';
+import { couch, expectCouchError, login, membersOnly, uid, useFixtures, type TestUser, memberDb } from './helpers';
 
 const fx = useFixtures();
 
@@ -32,9 +32,7 @@ describe('_session', () => {
   let member: TestUser;
 
   beforeAll(async () => {
-    const role = uid('team');
-    db = await fx.db(membersOnly(role));
-    member = await fx.user([role]);
+    ({ db, member } = await memberDb(fx));
   });
 
   it('POST /_session with JSON {name, password} is 200 {ok, name, roles} and sets an AuthSession cookie', async () => {
