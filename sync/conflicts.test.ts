@@ -10,7 +10,7 @@ import type { Doc } from './db';
 import { addNote, toggleChecklistItem, updateDoc, type JobDoc, type Role, type WriteContext } from './docs';
 import { manualOnlineSignal } from './environment';
 import { createHlc } from './hlc';
-import { createHandlerRegistry, domainHandlers } from './merge';
+import { createHandlerRegistry, domainHandlers, forType, mergeSite } from './merge';
 import { createDevice, createUser, eventually, startWorld, type Device, type World } from './testing/harness';
 
 let world: World;
@@ -178,5 +178,49 @@ describe('conflicts', () => {
     expect(server.priority).toBe(1);
     const leaves = await world.admin.ok<Array<{ ok?: { _deleted?: boolean } }>>('GET', `/${DB}/${encodeURIComponent(target._id)}?open_revs=all`);
     expect(leaves.filter((l) => l.ok && !l.ok._deleted)).toHaveLength(1);
+  }, 60_000);
+
+  it('a type without a handler goes to the inbox, and a person settles it field by field', async () => {
+    const device = await createDevice(world, worker, { name: 'devE' });
+    devices.push(device);
+    const ctx: WriteContext = { user: worker.user, role: 'field', hlc: createHlc({ deviceId: 'devE', now: Date.now }), now: Date.now };
+    const sync = createSync({
+      local: device.local,
+      remote: device.remoteWith,
+      fetch: device.fetch,
+      selector: { team: 'north' },
+      online: manualOnlineSignal(true),
+      // Sites keep their handler; jobs have none here, so job conflicts need a person.
+      conflicts: { registry: createHandlerRegistry({ byType: { site: forType('site', mergeSite) } }), context: ctx, deviceId: 'devE', team: 'north' },
+    });
+    syncs.push(sync);
+    const job = (await world.admin.ok<{ docs: Array<JobDoc & { _rev: string }> }>('POST', `/${DB}/_find`, { selector: { type: 'job' }, limit: 1, skip: 3 })).docs[0];
+    if (!job) throw new Error('no job');
+    const [pos, hash] = job._rev.split('-');
+    const next = Number(pos) + 1;
+    await world.admin.ok('POST', `/${DB}/_bulk_docs`, {
+      new_edits: false,
+      docs: [
+        { ...job, title: 'Title from one', _rev: `${next}-${'c'.repeat(32)}`, _revisions: { start: next, ids: ['c'.repeat(32), hash] } },
+        { ...job, title: 'Title from two', priority: 1, _rev: `${next}-${'d'.repeat(32)}`, _revisions: { start: next, ids: ['d'.repeat(32), hash] } },
+      ],
+    });
+    sync.start();
+    const entry = await eventually('inbox entry', () => sync.getStatus().inbox.find((e) => e.id === job._id));
+    expect(sync.getStatus().conflicts).toBeGreaterThanOrEqual(1);
+    expect(entry.versions).toHaveLength(2);
+    expect(entry.why).toMatch(/choose/);
+    const one = entry.versions.find((v) => v.title === 'Title from one');
+    const two = entry.versions.find((v) => v.title === 'Title from two');
+    if (!one || !two) throw new Error('both versions expected');
+    await sync.resolveManually(job._id, { title: String(one._rev), priority: String(two._rev) });
+    expect(sync.getStatus().inbox.find((e) => e.id === job._id)).toBeUndefined();
+    const settled = await eventually('settled on the server', async () => {
+      const s = await serverJob(job._id);
+      return !s._conflicts && s.updatedBy === worker.user ? s : undefined;
+    });
+    expect(settled.title).toBe('Title from one');
+    expect(settled.priority).toBe(1);
+    sync.stop();
   }, 60_000);
 });
