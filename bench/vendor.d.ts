@@ -1,0 +1,39 @@
+// PouchDB 9's browser packages, typed only as far as bench/adapters-page.ts uses them. The page imports them by
+// file because the bare names would pull in the DefinitelyTyped PouchDB typings, whose global `Buffer` interface
+// breaks Node's everywhere else in the project (see couch-config/contract/pouchdb-node.d.ts).
+
+declare module 'pouchdb-browser/lib/index.es.js' {
+  export interface BulkResult {
+    ok?: boolean;
+    id?: string;
+    error?: unknown;
+    name?: string;
+    reason?: string;
+    message?: string;
+  }
+  export interface Database {
+    readonly adapter: string;
+    bulkDocs(docs: object[], opts?: { new_edits?: boolean }): Promise<BulkResult[]>;
+    allDocs(opts: { include_docs?: boolean; limit?: number }): Promise<{ rows: Array<{ id: string; doc?: object }> }>;
+    createIndex(opts: { index: { fields: string[] } }): Promise<{ result: string }>;
+    find(req: { selector: Record<string, unknown>; limit?: number }): Promise<{ docs: object[]; warning?: string }>;
+    destroy(): Promise<unknown>;
+  }
+  export type Plugin = ((pouch: PouchStatic) => void) | Record<string, unknown>;
+  export interface PouchStatic {
+    new (name: string, opts?: { adapter?: string }): Database;
+    plugin(plugin: Plugin): PouchStatic;
+  }
+  const PouchDB: PouchStatic;
+  export default PouchDB;
+}
+
+declare module 'pouchdb-adapter-indexeddb/lib/index.es.js' {
+  const plugin: import('pouchdb-browser/lib/index.es.js').Plugin;
+  export default plugin;
+}
+
+declare module 'pouchdb-find/lib/index-browser.es.js' {
+  const plugin: import('pouchdb-browser/lib/index.es.js').Plugin;
+  export default plugin;
+}
