@@ -4,6 +4,11 @@
  */
 import { startOutpost } from './outpost';
 
+// A dev server keeps serving: a stray rejection deep in a library is reported, not fatal.
+process.on('unhandledRejection', (reason) => {
+  console.error(`Outpost: unexpected error, still running: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
+
 try {
   const outpost = await startOutpost({ storage: 'leveldb' });
   const rows = outpost.demoUsers.map((u) => `  ${u.name.padEnd(6)} ${u.role.padEnd(5)} ${u.team ?? 'all teams (HQ)'}`);

@@ -176,6 +176,8 @@ describe('conflicts', () => {
     });
     expect(server.title).toBe('Branch one');
     expect(server.priority).toBe(1);
+    a.sync.stop();
+    b.sync.stop();
     const leaves = await world.admin.ok<Array<{ ok?: { _deleted?: boolean } }>>('GET', `/${DB}/${encodeURIComponent(target._id)}?open_revs=all`);
     expect(leaves.filter((l) => l.ok && !l.ok._deleted)).toHaveLength(1);
   }, 60_000);
@@ -194,8 +196,11 @@ describe('conflicts', () => {
       conflicts: { registry: createHandlerRegistry({ byType: { site: forType('site', mergeSite) } }), context: ctx, deviceId: 'devE', team: 'north' },
     });
     syncs.push(sync);
-    const job = (await world.admin.ok<{ docs: Array<JobDoc & { _rev: string }> }>('POST', `/${DB}/_find`, { selector: { type: 'job' }, limit: 1, skip: 3 })).docs[0];
-    if (!job) throw new Error('no job');
+    // A job of its own, so no other test's device touches it.
+    const fresh = generateSeed({ jobs: 1, teams: ['north'], seed: 99 }, () => ({ field: worker.user, lead: lead.user })).find((d) => d.type === 'job');
+    if (!fresh) throw new Error('no job');
+    const written = await world.admin.ok<{ rev: string }>('PUT', `/${DB}/${encodeURIComponent(fresh._id)}`, fresh);
+    const job = { ...(fresh as unknown as JobDoc), _rev: written.rev };
     const [pos, hash] = job._rev.split('-');
     const next = Number(pos) + 1;
     await world.admin.ok('POST', `/${DB}/_bulk_docs`, {

@@ -26,6 +26,12 @@ export interface SyncOptions {
   remote: (fetch: Fetch) => RemoteDb;
   /** How requests reach the server (default: the global fetch). */
   fetch?: Fetch;
+  /**
+   * A stable name for the server database, used in PouchDB's replication ids. PouchDB otherwise asks the server
+   * for its uuid and, when that one request fails, silently falls back to the URL — a different id, so the next
+   * run finds no checkpoint and starts over from zero. Default: the remote database's name (its URL).
+   */
+  remoteId?: string;
   /** A response silent for this long is aborted and retried (default 30 s: three missed heartbeats). */
   stallMs?: number;
   /** What this device keeps: the pull selector (read security comes from the server's `_security`). */
@@ -42,6 +48,8 @@ export interface SyncOptions {
 }
 
 const PUSH_STATE = 'outpost-push';
+const LIVE_STATE = 'outpost-live';
+const REJECTED_STATE = 'outpost-rejected';
 
 export class SyncController extends Subscribable {
   private status: SyncStatus = INITIAL_STATUS;
@@ -57,6 +65,8 @@ export class SyncController extends Subscribable {
   private stopLocalFeed: (() => void) | null = null;
   /** Revisions the pull wrote since the last caught-up push: they are on the server already. */
   private readonly pulledRevs = new Map<string, string>();
+  /** Bumped when the push catches up, so a recount started before that cannot overwrite its zero. */
+  private pendingEpoch = 0;
 
   private readonly remote: RemoteDb;
   readonly stallGuard: StallGuard;
@@ -71,6 +81,9 @@ export class SyncController extends Subscribable {
     const heartbeat = opts.heartbeatMs ?? 10_000;
     this.stallGuard = createStallGuard(opts.fetch ?? ((input, init) => fetch(input, init)), this.timers, opts.stallMs ?? Math.max(3 * heartbeat, 5_000));
     this.remote = opts.remote(this.stallGuard.fetch);
+    const pinned = this.remote as RemoteDb & { id?: () => Promise<string>; name?: unknown };
+    const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);
+    if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
 
@@ -106,7 +119,7 @@ export class SyncController extends Subscribable {
     this.running = true;
     this.unsubscribeOnline = this.opts.online.subscribe((online) => (online ? this.kick() : this.goOffline()));
     this.watchLocalWrites();
-    this.background(this.refreshPending());
+    this.background(this.loadRejected().then(() => this.refreshPending()));
     this.kick();
   }
 
@@ -197,14 +210,19 @@ export class SyncController extends Subscribable {
       if (!this.current(generation) || !checkpoint.complete) return;
       this.update({ initialProgress: null, lastSyncedAt: this.timers.now() });
     }
-    const handedOver = await readLocal<{ liveSince: unknown }>(this.opts.local, 'outpost-live');
-    this.startLive(generation, handedOver ? undefined : checkpoint.since);
+    const handedOver = await readLocal<{ pullSince: unknown }>(this.opts.local, LIVE_STATE);
+    if (handedOver) return this.startLive(generation, null);
+    // Everything the fast path wrote came from the server: the push starts after it, and none of it is pending.
+    const { update_seq } = await this.opts.local.info();
+    await writeLocal(this.opts.local, PUSH_STATE, { seq: update_seq });
+    this.startLive(generation, { pull: checkpoint.since, push: update_seq });
   }
 
-  private startLive(generation: number, since: number | string | undefined): void {
+  /** `handover`: where the live feeds start right after the initial sync (later runs use PouchDB's checkpoints). */
+  private startLive(generation: number, handover: { pull: number | string; push: number | string } | null): void {
     const common = { live: true, retry: false, batch_size: this.opts.batchSize ?? 500, heartbeat: this.opts.heartbeatMs ?? 10_000 };
-    this.pull = this.opts.local.replicate.from(this.remote, { ...common, selector: this.opts.selector, ...(since === undefined ? {} : { since }) });
-    this.push = this.opts.local.replicate.to(this.remote, common);
+    this.pull = this.opts.local.replicate.from(this.remote, { ...common, selector: this.opts.selector, ...(handover ? { since: handover.pull } : {}) });
+    this.push = this.opts.local.replicate.to(this.remote, { ...common, ...(handover ? { since: handover.push } : {}) });
     const onError = (err: unknown) => this.fail(err, generation);
     const onCaughtUp = (direction: 'pull' | 'push') => {
       if (!this.current(generation)) return;
@@ -228,21 +246,39 @@ export class SyncController extends Subscribable {
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
         this.background(this.refreshPending());
       })
-      .on('denied', (err) => this.recordRejected(err))
+      .on('denied', (err) => this.background(this.recordRejected(err)))
       .on('paused', (err) => (err ? onError(err) : onCaughtUp('push')))
       .on('error', onError);
-    if (since !== undefined) this.background(writeLocal(this.opts.local, 'outpost-live', { liveSince: since }));
-    this.setState({ name: 'live' });
+    if (handover) this.background(writeLocal(this.opts.local, LIVE_STATE, { pullSince: handover.pull, pushSince: handover.push }));
+    // Still `connecting` until the server has answered: `live` is only claimed on the first caught-up event.
     // On every (re)connect: anything left conflicted, e.g. by a run that stopped mid-way.
     void this.resolveConflicts();
   }
 
-  private recordRejected(err: unknown): void {
-    const e = err as { id?: string; rev?: string; reason?: string; message?: string; doc?: { id?: string; rev?: string } };
-    const id = e.id ?? e.doc?.id;
-    if (!id) return;
-    const rejected: RejectedWrite = { id, rev: e.rev ?? e.doc?.rev ?? '', reason: e.reason ?? e.message ?? 'refused by the server' };
-    this.update({ rejected: [...this.status.rejected.filter((r) => r.id !== id), rejected] });
+  /**
+   * A write the server refused (a per-doc `forbidden`): kept on the device, listed with the server's reason, and
+   * remembered across restarts — the push checkpoint has moved past it, so nothing would ever retry it. It leaves
+   * the list when the person edits the doc again (a new revision, pushed as usual).
+   */
+  private async recordRejected(err: unknown): Promise<void> {
+    const e = err as { id?: string; reason?: string; message?: string };
+    if (!e.id) return;
+    const doc = (await this.opts.local.get(e.id).catch(() => null)) as { _rev?: string } | null;
+    const entry: RejectedWrite = { id: e.id, rev: doc?._rev ?? '', reason: e.reason ?? e.message ?? 'refused by the server' };
+    this.update({ rejected: [...this.status.rejected.filter((r) => r.id !== e.id), entry] });
+    await writeLocal(this.opts.local, REJECTED_STATE, { writes: this.status.rejected });
+    await this.refreshPending();
+  }
+
+  /** Rejected writes from earlier runs whose revision is still the current one. */
+  private async loadRejected(): Promise<void> {
+    const saved = await readLocal<{ writes: RejectedWrite[] }>(this.opts.local, REJECTED_STATE);
+    const still: RejectedWrite[] = [];
+    for (const entry of saved?.writes ?? []) {
+      const doc = (await this.opts.local.get(entry.id).catch(() => null)) as { _rev?: string } | null;
+      if (doc?._rev === entry.rev) still.push(entry);
+    }
+    this.update({ rejected: still });
   }
 
   private fail(err: unknown, generation: number): void {
@@ -257,6 +293,11 @@ export class SyncController extends Subscribable {
       this.setState({ name: 'offline' });
       return;
     }
+    if (classified.kind === 'fatal') {
+      // Waiting will not fix it: no retry until the app starts or resumes the sync again.
+      this.setState({ name: 'error', message: classified.message, retryAt: null });
+      return;
+    }
     const delay = backoffDelay(this.attempt, this.random, this.opts.backoff ?? DEFAULT_BACKOFF);
     this.attempt++;
     const retryAt = this.timers.now() + delay;
@@ -269,6 +310,7 @@ export class SyncController extends Subscribable {
 
   /** Everything local up to now is on the server: remember where that is. */
   private async markPushed(): Promise<void> {
+    this.pendingEpoch++;
     const info = await this.opts.local.info();
     await writeLocal(this.opts.local, PUSH_STATE, { seq: info.update_seq });
     this.pulledRevs.clear();
@@ -277,9 +319,15 @@ export class SyncController extends Subscribable {
 
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
   private async refreshPending(): Promise<void> {
+    const epoch = this.pendingEpoch;
     const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
     const changes = await this.opts.local.changes({ since: state?.seq ?? 0, return_docs: true });
-    const pending = changes.results.filter((c) => !c.id.startsWith('_design/') && this.pulledRevs.get(c.id) !== c.changes[0]?.rev).length;
+    const rejected = new Map(this.status.rejected.map((r) => [r.id, r.rev]));
+    const pending = changes.results.filter((c) => {
+      const rev = c.changes[0]?.rev;
+      return !c.id.startsWith('_design/') && this.pulledRevs.get(c.id) !== rev && rejected.get(c.id) !== rev;
+    }).length;
+    if (epoch !== this.pendingEpoch) return;
     if (pending !== this.status.pendingPush) this.update({ pendingPush: pending });
   }
 

@@ -56,6 +56,15 @@ export function changesRoutes(app: PouchApp): void {
   app.post('/:db/_changes', jsonParser, handler);
 }
 
+/**
+ * A PouchDB feed is also a promise, which rejects when the feed fails (e.g. a selector PouchDB 7 cannot
+ * evaluate). The failure is answered through the 'error' event; this keeps the rejection from going unhandled,
+ * which would bring the whole server down.
+ */
+function settleQuietly(feed: PromiseLike<unknown>): void {
+  Promise.resolve(feed).catch(() => {});
+}
+
 function startStream(res: Response): void {
   res.status(200);
   res.setHeader('Content-Type', 'application/json');
@@ -94,6 +103,7 @@ function streamContinuous(req: CouchRequest, res: Response, db: PouchLike, reque
   };
   const alive = keepAlive(res, request, () => finish(true));
   const feed: ChangesFeed = db.changes({ ...request.options, live: true, return_docs: false });
+  settleQuietly(feed);
   feed.on('change', (change: ChangeRow) => {
     lastSeq = change.seq;
     alive.touch();
@@ -124,6 +134,7 @@ async function longpoll(req: CouchRequest, res: Response, db: PouchLike, request
   const since = pending.last_seq;
   const alive = keepAlive(res, request, () => finish({ results: [], last_seq: since }));
   const feed: ChangesFeed = db.changes({ ...request.options, since, live: true, return_docs: false });
+  settleQuietly(feed);
   feed.on('change', (change: ChangeRow) => finish({ results: [change], last_seq: change.seq }));
   feed.on('complete', () => finish({ results: [], last_seq: since }));
   feed.on('error', () => finish(null));

@@ -6,6 +6,11 @@
 import { startEmbeddedServer } from './index';
 
 const storage = process.env.OUTPOST_STORAGE === 'memory' ? 'memory' : 'leveldb';
+// A dev server keeps serving: a stray rejection deep in a library is reported, not fatal.
+process.on('unhandledRejection', (reason) => {
+  console.error(`Outpost embedded server: unexpected error, still running: ${reason instanceof Error ? reason.message : String(reason)}`);
+});
+
 try {
   const server = await startEmbeddedServer({ storage });
   console.log(`Admin: ${server.admin.user} (password in .outpost/secrets.json unless COUCH_ADMIN_PASSWORD is set). Ctrl-C stops.`);
