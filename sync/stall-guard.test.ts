@@ -1,0 +1,85 @@
+/** The watchdog with fake timers: no test sleeps. */
+import { describe, expect, it } from 'vitest';
+import type { Timers } from './environment';
+import { createStallGuard, StalledError } from './stall-guard';
+
+function fakeTimers() {
+  let now = 0;
+  let next = 1;
+  const pending = new Map<number, { at: number; fn: () => void }>();
+  const timers: Timers = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      const id = next++;
+      pending.set(id, { at: now + ms, fn });
+      return id;
+    },
+    clearTimeout: (id) => pending.delete(id as number),
+  };
+  const advance = (ms: number) => {
+    now += ms;
+    for (const [id, t] of [...pending]) {
+      if (t.at <= now) {
+        pending.delete(id);
+        t.fn();
+      }
+    }
+  };
+  return { timers, advance, pending: () => pending.size };
+}
+
+/** A response whose body sends the given chunks only when told to. */
+function controllableResponse() {
+  let push!: (text: string) => void;
+  let end!: () => void;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      push = (text) => controller.enqueue(new TextEncoder().encode(text));
+      end = () => controller.close();
+    },
+  });
+  return { response: new Response(body), push: (t: string) => push(t), end: () => end() };
+}
+
+describe('stall guard', () => {
+  it('aborts a response that stays silent for stallMs, and counts it', async () => {
+    const clock = fakeTimers();
+    const served = controllableResponse();
+    const guard = createStallGuard(async () => served.response, clock.timers, 1000);
+    const res = await guard.fetch('http://x/db/_changes');
+    const reader = res.body!.getReader();
+    served.push('\n');
+    await reader.read();
+    clock.advance(999);
+    served.push('{"results":[]}');
+    expect((await reader.read()).done).toBe(false); // data arrived in time: re-armed
+    clock.advance(1000);
+    expect(guard.stalls()).toBe(1);
+  });
+
+  it('aborts a request whose answer never starts', async () => {
+    const clock = fakeTimers();
+    const guard = createStallGuard(
+      (_input, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init?.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+        }),
+      clock.timers,
+      500,
+    );
+    const pending = guard.fetch('http://x/db');
+    clock.advance(500);
+    await expect(pending).rejects.toBeInstanceOf(StalledError);
+  });
+
+  it('leaves no timer behind once a response is read to the end', async () => {
+    const clock = fakeTimers();
+    const served = controllableResponse();
+    const guard = createStallGuard(async () => served.response, clock.timers, 1000);
+    const res = await guard.fetch('http://x/db');
+    served.push('ok');
+    served.end();
+    expect(await res.text()).toBe('ok');
+    expect(clock.pending()).toBe(0);
+  });
+});
