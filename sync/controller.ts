@@ -84,6 +84,7 @@ export class SyncController extends Subscribable {
     const pinned = this.remote as RemoteDb & { id?: () => Promise<string>; name?: unknown };
     const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
+    shieldInfo(this.remote);
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
 
@@ -348,6 +349,22 @@ export class SyncController extends Subscribable {
       if (scheduled !== null) this.timers.clearTimeout(scheduled);
     };
   }
+}
+
+/**
+ * PouchDB's replication asks the source for `info()` after every batch and never handles a failure of that call,
+ * so a connection cut at that moment surfaced as an unhandled rejection. The caller still sees the rejection;
+ * the extra handler only marks it as handled.
+ */
+function shieldInfo(remote: RemoteDb): void {
+  const db = remote as RemoteDb & { info?: (...args: unknown[]) => unknown };
+  const info = db.info;
+  if (typeof info !== 'function') return;
+  db.info = (...args: unknown[]) => {
+    const result = info.apply(remote, args);
+    if (result instanceof Promise) result.catch(() => {});
+    return result;
+  };
 }
 
 export function createSync(opts: SyncOptions): SyncController {
