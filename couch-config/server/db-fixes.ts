@@ -6,6 +6,9 @@
  *   update of a validated database as already present and silently dropped it.
  * - inline attachments carry the `length` of their data, as CouchDB computes it, so validation never trusts a
  *   length the client made up.
+ * - the stored security object (`_local/_security`, this stand-in's storage for `_security`) can be written only
+ *   through `PUT /{db}/_security`. Local docs skip validation and their revisions are guessable ("0-1"), so
+ *   without this a member could make themselves database admin through `_bulk_docs`, `POST /db` or `COPY`.
  */
 import type { PouchApp, PouchLike, WrapperArgs } from './internals';
 import { requireCjs } from './internals';
@@ -40,6 +43,15 @@ export function inRequestOrder<R extends BulkResult>(docs: ReadonlyArray<{ _id?:
 
 const WRITE_METHODS = ['put', 'post', 'remove', 'bulkDocs', 'putAttachment', 'removeAttachment'];
 
+export const SECURITY_DOC_ID = '_local/_security';
+/** Set in the options of the one write allowed to touch SECURITY_DOC_ID (security-route.ts). */
+export const SECURITY_WRITE = 'outpostSecurityWrite';
+
+class ForbiddenError extends Error {
+  readonly status = 403;
+  override readonly name = 'forbidden';
+}
+
 type WritableDoc = Record<string, unknown> & { _revisions?: unknown; _attachments?: Record<string, { data?: unknown; length?: unknown }> };
 
 /** Freezes a replicated doc's `_revisions` so later code can read it (validation does) but not replace it. */
@@ -62,6 +74,10 @@ export function installDbFixes(app: PouchApp): void {
     const withDbName = async (orig: () => Promise<unknown>, args: WrapperArgs) => {
       if (args.options.userCtx) args.options.userCtx = { ...args.options.userCtx, db: decodeURIComponent(name) };
       const docs = (args.docs ?? (args.doc ? [args.doc] : [])) as WritableDoc[];
+      const target = args.docId ?? null;
+      if (args.options[SECURITY_WRITE] !== true && (target === SECURITY_DOC_ID || docs.some((d) => d?._id === SECURITY_DOC_ID))) {
+        throw new ForbiddenError('_local/_security: the security object is changed with PUT /{db}/_security, by a database admin');
+      }
       for (const doc of docs) {
         if (typeof doc !== 'object' || doc === null) continue;
         if (args.options.new_edits === false) pinRevisions(doc);

@@ -90,3 +90,31 @@ describe('embedded server', () => {
     expect(dbs).not.toContain('only-in-a');
   });
 });
+
+describe('the stored security object', () => {
+  it('cannot be overwritten by a member through _bulk_docs, POST /db or COPY, even with a guessed revision', async () => {
+    const server = await startEmbeddedServer({ storage: 'memory', port: 0, quiet: true });
+    servers.push(server);
+    const admin = { authorization: basicAuth(server.admin), 'content-type': 'application/json' };
+    await fetch(`${server.url}/north`, { method: 'PUT', headers: admin });
+    const security = { members: { names: [], roles: ['team:north'] }, admins: { names: [], roles: ['outpost-admin'] } };
+    await fetch(`${server.url}/north/_security`, { method: 'PUT', headers: admin, body: JSON.stringify(security) });
+    await fetch(`${server.url}/_users/org.couchdb.user:ana`, { method: 'PUT', headers: admin, body: JSON.stringify({ name: 'ana', password: 'pw-ana-123', roles: ['team:north'], type: 'user' }) });
+    const ana = { authorization: basicAuth({ user: 'ana', password: 'pw-ana-123' }), 'content-type': 'application/json' };
+    await fetch(`${server.url}/north/doc1`, { method: 'PUT', headers: ana, body: JSON.stringify({ a: 1 }) });
+    const takeover = { members: { names: ['ana'] }, admins: { names: ['ana'] } };
+    for (const rev of ['0-1', '0-2', '0-3']) {
+      const bulk = await fetch(`${server.url}/north/_bulk_docs`, { method: 'POST', headers: ana, body: JSON.stringify({ docs: [{ _id: '_local/_security', _rev: rev, security: takeover }] }) });
+      expect(bulk.status).toBe(403);
+      const post = await fetch(`${server.url}/north`, { method: 'POST', headers: ana, body: JSON.stringify({ _id: '_local/_security', _rev: rev, security: takeover }) });
+      expect(post.status).toBe(403);
+    }
+    const copy = await fetch(`${server.url}/north/doc1`, { method: 'COPY', headers: { ...ana, destination: '_local/_security?rev=0-1' } });
+    expect(copy.status).toBeGreaterThanOrEqual(400);
+    const stored = await (await fetch(`${server.url}/north/_security`, { headers: admin })).json();
+    expect(stored).toEqual(security);
+    // The admin's own route still works.
+    const put = await fetch(`${server.url}/north/_security`, { method: 'PUT', headers: admin, body: JSON.stringify({ ...security, members: { names: [], roles: ['team:north', 'hq'] } }) });
+    expect(put.status).toBe(200);
+  });
+});

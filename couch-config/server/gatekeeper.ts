@@ -5,6 +5,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { DEFAULT_SECURITY, refusal, requiredAccess, type SecurityObject, type User } from './access';
+import { SECURITY_DOC_ID } from './db-fixes';
 import type { CouchRequest, PouchApp, PouchLike, PouchStatic } from './internals';
 import { requireCjs } from './internals';
 import { sendJson } from './http';
@@ -13,7 +14,7 @@ const { getOrCreateDB } = requireCjs('express-pouchdb/lib/create-or-delete-dbs')
   getOrCreateDB(PouchDB: PouchStatic, name: string): Promise<PouchLike>;
 };
 
-export const SECURITY_DOC_ID = '_local/_security';
+export { SECURITY_DOC_ID };
 
 /** The stored security object, or `null` when the database has none (CouchDB 3 then treats it as admin-only). */
 export async function readSecurity(PouchDB: PouchStatic, dbName: string): Promise<SecurityObject | null> {

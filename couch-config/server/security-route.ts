@@ -4,6 +4,7 @@
  */
 import type { Request, Response } from 'express';
 import { DEFAULT_SECURITY, normaliseSecurity } from './access';
+import { SECURITY_WRITE } from './db-fixes';
 import { readSecurity, SECURITY_DOC_ID } from './gatekeeper';
 import type { CouchRequest, PouchApp, PouchLike } from './internals';
 import { requireCjs } from './internals';
@@ -32,7 +33,7 @@ export function securityRoutes(app: PouchApp): void {
     try {
       const db = (req as DbRequest).db;
       const existing = await db.get(SECURITY_DOC_ID).catch(() => ({ _id: SECURITY_DOC_ID }));
-      await db.put({ ...existing, security });
+      await db.put({ ...existing, security }, { [SECURITY_WRITE]: true });
       sendJson(res, 200, { ok: true });
     } catch (err) {
       sendError(res, err);
