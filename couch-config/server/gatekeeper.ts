@@ -4,7 +4,7 @@
  * `_bulk_get`, `_index` and `_explain`, which stock express-pouchdb serves without checking `_security`.
  */
 import type { NextFunction, Request, Response } from 'express';
-import { DEFAULT_SECURITY, refusal, requiredAccess, type SecurityObject, type User } from './access';
+import { refusal, requiredAccess, type SecurityObject, type User } from './access';
 import { SECURITY_DOC_ID } from './db-fixes';
 import type { CouchRequest, PouchApp, PouchLike, PouchStatic } from './internals';
 import { requireCjs } from './internals';
@@ -60,7 +60,7 @@ export function gatekeeper(app: PouchApp) {
         if (!(await databaseExists(req.PouchDB, need.db))) return next();
         security = await readSecurity(req.PouchDB, need.db);
       }
-      const refused = refusal(need, user, security ?? DEFAULT_SECURITY);
+      const refused = refusal(need, user, security);
       if (refused) {
         sendJson(res, refused.status, { error: refused.error, reason: refused.reason });
         return;
