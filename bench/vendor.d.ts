@@ -1,4 +1,4 @@
-// PouchDB 9's browser packages, typed only as far as bench/adapters-page.ts uses them. The page imports them by
+// PouchDB 9's browser packages, typed only as far as Outpost uses them (bench/adapters-page.ts, app/sync/). The page imports them by
 // file because the bare names would pull in the DefinitelyTyped PouchDB typings, whose global `Buffer` interface
 // breaks Node's everywhere else in the project (see couch-config/contract/pouchdb-node.d.ts).
 
@@ -21,7 +21,7 @@ declare module 'pouchdb-browser/lib/index.es.js' {
   }
   export type Plugin = ((pouch: PouchStatic) => void) | Record<string, unknown>;
   export interface PouchStatic {
-    new (name: string, opts?: { adapter?: string }): Database;
+    new (name: string, opts?: { adapter?: string; fetch?: (input: string | URL | Request, init?: RequestInit) => Promise<Response>; skip_setup?: boolean }): Database;
     plugin(plugin: Plugin): PouchStatic;
   }
   const PouchDB: PouchStatic;

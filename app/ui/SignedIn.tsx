@@ -1,6 +1,7 @@
 import { useId, useRef } from 'react';
 import { describeIdentity, roleLabel } from '../session/identity';
 import { useSession } from '../session/useSession';
+import { SyncPanel } from './SyncPanel';
 import { useFocusOnMount } from './useFocusOnMount';
 
 export function SignedIn({ focusOnMount }: { focusOnMount: boolean }) {
@@ -44,6 +45,7 @@ export function SignedIn({ focusOnMount }: { focusOnMount: boolean }) {
           <dd data-testid="whoami-role">{roleLabel(identity.role)}</dd>
         </div>
       </dl>
+      {identity.role !== 'none' && <SyncPanel identity={identity} />}
       {identity.role === 'none' && (
         <p className="hint">Your account is not in a team yet. Ask your lead or HQ to add you to one, then sign in again.</p>
       )}
