@@ -118,6 +118,7 @@ export class SyncController extends Subscribable {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stallGuard.open();
     this.unsubscribeOnline = this.opts.online.subscribe((online) => (online ? this.kick() : this.goOffline()));
     this.watchLocalWrites();
     this.background(this.loadRejected().then(() => this.refreshPending()));
@@ -133,6 +134,17 @@ export class SyncController extends Subscribable {
     this.stopLocalFeed = null;
     this.teardown();
     this.setState({ name: 'paused' });
+  }
+
+  /**
+   * Stops, then waits (up to `timeoutMs`) until no request to the server is in flight. Use it before signing out:
+   * CouchDB refreshes the session cookie on answers, so a late answer could sign the person back in.
+   */
+  async stopAndSettle(timeoutMs = 3_000): Promise<void> {
+    this.stop();
+    // PouchDB's cancel() lets requests already sent run on (and a live feed may send one more): cut them all.
+    this.stallGuard.close();
+    await this.stallGuard.idle(timeoutMs);
   }
 
   /** After the person signed in again: carry on from the checkpoints, never from zero. */

@@ -82,4 +82,20 @@ describe('stall guard', () => {
     expect(await res.text()).toBe('ok');
     expect(clock.pending()).toBe(0);
   });
+
+  it('reports idle only once every response has been read to the end', async () => {
+    const clock = fakeTimers();
+    const served = controllableResponse();
+    const guard = createStallGuard(async () => served.response, clock.timers, 1000);
+    const res = await guard.fetch('http://x/db/_changes');
+    let idle: boolean | null = null;
+    void guard.idle(5000).then((value) => (idle = value));
+    await Promise.resolve();
+    expect(idle).toBeNull();
+    served.push('[]');
+    served.end();
+    await res.text();
+    await guard.idle(5000);
+    expect(idle).toBe(true);
+  });
 });

@@ -19,12 +19,40 @@ export interface StallGuard {
   fetch: Fetch;
   /** Requests aborted for silence so far. */
   stalls(): number;
+  /** Resolves once no request is in flight, or after `timeoutMs` (then with false). */
+  idle(timeoutMs: number): Promise<boolean>;
+  /** Aborts what is in flight and refuses new requests until `open()`: nothing reaches the server meanwhile. */
+  close(): void;
+  open(): void;
 }
 
 export function createStallGuard(inner: Fetch, timers: Timers, stallMs: number): StallGuard {
   let stalls = 0;
+  let inFlight = 0;
+  let closed = false;
+  const controllers = new Set<AbortController>();
+  let waiters: Array<() => void> = [];
+  const settle = () => {
+    inFlight--;
+    if (inFlight === 0) {
+      const ready = waiters;
+      waiters = [];
+      for (const wake of ready) wake();
+    }
+  };
   const guarded: Fetch = async (input, init = {}) => {
+    if (closed) throw new DOMException('sync is stopped', 'AbortError');
+    inFlight++;
+    let settled = false;
+    const done = () => {
+      if (!settled) {
+        settled = true;
+        controllers.delete(controller);
+        settle();
+      }
+    };
     const controller = new AbortController();
+    controllers.add(controller);
     const outer = init.signal;
     if (outer) {
       if (outer.aborted) controller.abort(outer.reason);
@@ -48,20 +76,24 @@ export function createStallGuard(inner: Fetch, timers: Timers, stallMs: number):
       response = await inner(input, { ...init, signal: controller.signal });
     } catch (err) {
       disarm();
+      done();
       throw err;
     }
     if (!response.body) {
       disarm();
+      done();
       return response;
     }
     arm();
     const reader = response.body.getReader();
+    const finished = done;
     const body = new ReadableStream<Uint8Array>({
       async pull(sink) {
         try {
           const { done, value } = await reader.read();
           if (done) {
             disarm();
+            finished();
             sink.close();
             return;
           }
@@ -69,11 +101,13 @@ export function createStallGuard(inner: Fetch, timers: Timers, stallMs: number):
           sink.enqueue(value);
         } catch (err) {
           disarm();
+          finished();
           sink.error(err);
         }
       },
       cancel(reason) {
         disarm();
+        finished();
         return reader.cancel(reason);
       },
     });
@@ -82,5 +116,22 @@ export function createStallGuard(inner: Fetch, timers: Timers, stallMs: number):
   return {
     fetch: guarded,
     stalls: () => stalls,
+    close() {
+      closed = true;
+      for (const controller of [...controllers]) controller.abort(new DOMException('sync is stopped', 'AbortError'));
+    },
+    open() {
+      closed = false;
+    },
+    idle(timeoutMs) {
+      if (inFlight === 0) return Promise.resolve(true);
+      return new Promise<boolean>((resolve) => {
+        const timer = timers.setTimeout(() => resolve(false), timeoutMs);
+        waiters.push(() => {
+          timers.clearTimeout(timer);
+          resolve(true);
+        });
+      });
+    },
   };
 }

@@ -32,7 +32,12 @@ export interface SessionStoreState {
 
 export type SessionStore = StoreApi<SessionStoreState>;
 
-export function createSessionStore(api: SessionApi): SessionStore {
+export interface SessionHooks {
+  /** Runs before the session is ended on the server (the app stops syncing, so no late answer renews it). */
+  beforeSignOut?(): Promise<void>;
+}
+
+export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}): SessionStore {
   return createStore<SessionStoreState>()((set, get) => {
     /** Moves to `next` only if `from` is still the current state. */
     const transition = (from: SessionState, next: SessionState): void => {
@@ -87,6 +92,7 @@ export function createSessionStore(api: SessionApi): SessionStore {
         const current = get().session;
         if (current.status !== 'signed-in') return;
         const pending = enter({ status: 'signing-out', identity: current.identity });
+        await hooks.beforeSignOut?.().catch(() => {});
         const reply = await api.signOut();
         transition(
           pending,

@@ -36,6 +36,15 @@ export interface DeviceSync {
   local: LocalDb & { info(): Promise<{ doc_count: number }> };
 }
 
+let current: DeviceSync | null = null;
+
+/** Stops this device's sync and lets its requests finish; the session store calls it before signing out. */
+export async function stopDeviceSync(): Promise<void> {
+  const running = current;
+  current = null;
+  await running?.sync.stopAndSettle();
+}
+
 export function startDeviceSync(identity: Identity & { team: string }): DeviceSync {
   const local = new PouchDB(`outpost-${identity.name}`, { adapter: 'indexeddb' }) as unknown as DeviceSync['local'];
   const id = deviceId();
@@ -57,5 +66,6 @@ export function startDeviceSync(identity: Identity & { team: string }): DeviceSy
     },
   });
   sync.start();
-  return { sync, local };
+  current = { sync, local };
+  return current;
 }
