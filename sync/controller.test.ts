@@ -70,5 +70,5 @@ describe('sync controller', () => {
     await world.admin.ok('PUT', `/${teamDb('north')}/${encodeURIComponent(job._id)}`, { ...onServer, priority: 1 });
     await eventually('pull', async () => (((await d.local.get(job._id)) as { priority?: number }).priority === 1 ? true : undefined));
     expect(s.getStatus().lastSyncedAt).not.toBeNull();
-  });
+  }, 90_000);
 });
