@@ -14,7 +14,6 @@ const { getOrCreateDB } = requireCjs('express-pouchdb/lib/create-or-delete-dbs')
   getOrCreateDB(PouchDB: PouchStatic, name: string): Promise<PouchLike>;
 };
 
-export { SECURITY_DOC_ID };
 
 /** The stored security object, or `null` when the database has none (CouchDB 3 then treats it as admin-only). */
 export async function readSecurity(PouchDB: PouchStatic, dbName: string): Promise<SecurityObject | null> {

@@ -4,8 +4,8 @@
  */
 import type { Request, Response } from 'express';
 import { DEFAULT_SECURITY, normaliseSecurity } from './access';
-import { SECURITY_WRITE } from './db-fixes';
-import { readSecurity, SECURITY_DOC_ID } from './gatekeeper';
+import { SECURITY_DOC_ID, SECURITY_WRITE } from './db-fixes';
+import { readSecurity } from './gatekeeper';
 import type { CouchRequest, PouchApp, PouchLike } from './internals';
 import { requireCjs } from './internals';
 import { sendError, sendJson } from './http';
