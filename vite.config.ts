@@ -10,7 +10,16 @@ const couchUrl = process.env.COUCH_URL || 'http://127.0.0.1:5984';
 const THEME = '#0e5a4e';
 const BACKGROUND = '#f3f1ea';
 
+/**
+ * Which build this is, shown in the app so a person (and the update test) can tell versions apart.
+ * OUTPOST_BUILD_ID names it explicitly; otherwise the build time does.
+ */
+const buildId = process.env.OUTPOST_BUILD_ID || new Date().toISOString().slice(0, 16).replace('T', ' ');
+
 export default defineConfig({
+  define: {
+    __OUTPOST_BUILD__: JSON.stringify(buildId),
+  },
   plugins: [
     react(),
     VitePWA({

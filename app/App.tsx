@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { BUILD_ID } from './build-info';
 import type { SessionState } from './session/store';
 import { useSession } from './session/useSession';
 import { Mark } from './ui/Mark';
@@ -47,6 +48,9 @@ export function App() {
         {screen === 'signed-in' && <SignedIn focusOnMount={changedScreen} />}
       </main>
       <UpdateBanner />
+      <footer className="footer">
+        Outpost · build <span data-testid="build-id">{BUILD_ID}</span>
+      </footer>
     </>
   );
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Outcome, SessionApi } from './api';
 import type { UserCtx } from './identity';
 import { MESSAGES } from './messages';
+import { createIdentityMemory } from './memory';
 import { createSessionStore } from './store';
 
 interface Deferred<T> {
@@ -49,6 +50,7 @@ describe('session store', () => {
       status: 'signed-in',
       identity: { name: 'ana', team: 'north', role: 'field' },
       notice: null,
+      offline: false,
     });
   });
 
@@ -124,4 +126,87 @@ describe('session store', () => {
     await checking;
     expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
   });
+
+  describe('the last person on this device, with no network', () => {
+    const unreachable: Outcome<never> = { ok: false, failure: { kind: 'unreachable' } };
+    const memory = () => createIdentityMemory(new MapStorage());
+
+    it('re-enters offline on load after an online sign-in, and never keeps the password', async () => {
+      const mem = memory();
+      const online = createSessionStore(scriptedApi({ signIn: [ok(undefined)], getSession: [ana] }), {}, mem);
+      online.setState({ session: { status: 'signed-out', notice: null } });
+      await online.getState().signIn('ana', 'secret-pw');
+      expect(JSON.stringify(mem.load())).not.toContain('secret-pw');
+
+      const offline = createSessionStore(scriptedApi({ getSession: [unreachable] }), {}, mem);
+      await offline.getState().check();
+      expect(offline.getState().session).toEqual({ status: 'signed-in', identity: { name: 'ana', team: 'north', role: 'field' }, notice: null, offline: true });
+    });
+
+    it('signs in offline only with the right password of the remembered person', async () => {
+      const mem = memory();
+      await mem.remember({ name: 'ana', team: 'north', role: 'field' }, 'secret-pw');
+      const store = createSessionStore(scriptedApi({ signIn: [unreachable, unreachable, unreachable] }), {}, mem);
+      store.setState({ session: { status: 'signed-out', notice: null } });
+      await store.getState().signIn('ana', 'wrong-pw');
+      expect(store.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.unreachable });
+      await store.getState().signIn('ben', 'secret-pw');
+      expect(store.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.firstSignInNeedsNetwork });
+      await store.getState().signIn('ana', 'secret-pw');
+      expect(store.getState().session).toMatchObject({ status: 'signed-in', offline: true, identity: { name: 'ana' } });
+    });
+
+    it('is signed out with advice when nobody signed in on this device before', async () => {
+      const store = createSessionStore(scriptedApi({ getSession: [unreachable] }), {}, memory());
+      await store.getState().check();
+      expect(store.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.unreachable });
+    });
+
+    it('signing out forgets the person and wipes their data after the server ended the session', async () => {
+      const mem = memory();
+      const order: string[] = [];
+      const api = scriptedApi({ getSession: [ana], signOut: [ok(undefined)] });
+      const store = createSessionStore(
+        api,
+        { beforeSignOut: async () => void order.push('stop sync'), afterSignOut: async (who) => void order.push(`wipe ${who.name}`) },
+        mem,
+      );
+      await store.getState().check();
+      expect(mem.load()?.identity.name).toBe('ana');
+      await store.getState().signOut();
+      expect(order).toEqual(['stop sync', 'wipe ana']);
+      expect(mem.load()).toBeNull();
+      expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
+    });
+
+    it('renews an expired session for the same person and says why when it cannot', async () => {
+      const store = createSessionStore(scriptedApi({ getSession: [ana], signIn: [{ ok: false, failure: { kind: 'unauthorized', reason: null } }, ok(undefined)] }), {}, memory());
+      await store.getState().check();
+      expect(await store.getState().renew('nope')).toBe(MESSAGES.wrongPassword);
+      expect(await store.getState().renew('right')).toBeNull();
+    });
+  });
 });
+
+/** localStorage's interface over a Map, for Node. */
+class MapStorage implements Storage {
+  private readonly map = new Map<string, string>();
+  get length() {
+    return this.map.size;
+  }
+  clear() {
+    this.map.clear();
+  }
+  getItem(key: string) {
+    return this.map.get(key) ?? null;
+  }
+  key(index: number) {
+    return [...this.map.keys()][index] ?? null;
+  }
+  removeItem(key: string) {
+    this.map.delete(key);
+  }
+  setItem(key: string, value: string) {
+    this.map.set(key, value);
+  }
+}

@@ -13,13 +13,15 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SessionApi } from './api';
 import { identityFromUserCtx, type Identity } from './identity';
-import { problemMessage } from './messages';
+import { NO_MEMORY, type IdentityMemory } from './memory';
+import { MESSAGES, problemMessage } from './messages';
 
 export type SessionState =
   | { readonly status: 'checking' }
   | { readonly status: 'signed-out'; readonly notice: string | null }
   | { readonly status: 'signing-in'; readonly name: string }
-  | { readonly status: 'signed-in'; readonly identity: Identity; readonly notice: string | null }
+  /** `offline`: entered without the server (the last person on this device, while there is no network). */
+  | { readonly status: 'signed-in'; readonly identity: Identity; readonly notice: string | null; readonly offline: boolean }
   | { readonly status: 'signing-out'; readonly identity: Identity };
 
 export interface SessionStoreState {
@@ -28,6 +30,8 @@ export interface SessionStoreState {
   check(): Promise<void>;
   signIn(name: string, password: string): Promise<void>;
   signOut(): Promise<void>;
+  /** Gets a fresh session cookie for the person signed in (after it expired); the message to show, or null. */
+  renew(password: string): Promise<string | null>;
 }
 
 export type SessionStore = StoreApi<SessionStoreState>;
@@ -35,9 +39,11 @@ export type SessionStore = StoreApi<SessionStoreState>;
 export interface SessionHooks {
   /** Runs before the session is ended on the server (the app stops syncing, so no late answer renews it). */
   beforeSignOut?(): Promise<void>;
+  /** Runs once the session has ended: the app wipes this person's local data (devices are shared). */
+  afterSignOut?(identity: Identity): Promise<void>;
 }
 
-export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}): SessionStore {
+export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}, memory: IdentityMemory = NO_MEMORY): SessionStore {
   return createStore<SessionStoreState>()((set, get) => {
     /** Moves to `next` only if `from` is still the current state. */
     const transition = (from: SessionState, next: SessionState): void => {
@@ -57,11 +63,18 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}): S
         const pending = current.status === 'checking' ? current : enter({ status: 'checking' });
         const reply = await api.getSession();
         if (!reply.ok) {
-          transition(pending, { status: 'signed-out', notice: problemMessage('check', reply.failure) });
+          const remembered = reply.failure.kind === 'unreachable' ? memory.load() : null;
+          transition(
+            pending,
+            remembered
+              ? { status: 'signed-in', identity: remembered.identity, notice: null, offline: true }
+              : { status: 'signed-out', notice: problemMessage('check', reply.failure) },
+          );
           return;
         }
         const identity = identityFromUserCtx(reply.value);
-        transition(pending, identity ? { status: 'signed-in', identity, notice: null } : { status: 'signed-out', notice: null });
+        if (identity) await memory.remember(identity, null);
+        transition(pending, identity ? { status: 'signed-in', identity, notice: null, offline: false } : { status: 'signed-out', notice: null });
       },
 
       async signIn(rawName, password) {
@@ -71,6 +84,15 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}): S
         const pending = enter({ status: 'signing-in', name });
         const created = await api.signIn(name, password);
         if (!created.ok) {
+          if (created.failure.kind === 'unreachable') {
+            const remembered = memory.load();
+            if (remembered && (await memory.verify(name, password))) {
+              transition(pending, { status: 'signed-in', identity: remembered.identity, notice: null, offline: true });
+              return;
+            }
+            transition(pending, { status: 'signed-out', notice: remembered?.identity.name === name ? MESSAGES.unreachable : MESSAGES.firstSignInNeedsNetwork });
+            return;
+          }
           transition(pending, { status: 'signed-out', notice: problemMessage('sign-in', created.failure) });
           return;
         }
@@ -80,10 +102,11 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}): S
           return;
         }
         const identity = identityFromUserCtx(reply.value);
+        if (identity) await memory.remember(identity, password);
         transition(
           pending,
           identity
-            ? { status: 'signed-in', identity, notice: null }
+            ? { status: 'signed-in', identity, notice: null, offline: false }
             : { status: 'signed-out', notice: problemMessage('sign-in', { kind: 'cookie-not-kept' }) },
         );
       },
@@ -94,12 +117,26 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}): S
         const pending = enter({ status: 'signing-out', identity: current.identity });
         await hooks.beforeSignOut?.().catch(() => {});
         const reply = await api.signOut();
-        transition(
-          pending,
-          reply.ok
-            ? { status: 'signed-out', notice: null }
-            : { status: 'signed-in', identity: current.identity, notice: problemMessage('sign-out', reply.failure) },
+        if (!reply.ok) {
+          transition(pending, { status: 'signed-in', identity: current.identity, notice: problemMessage('sign-out', reply.failure), offline: current.offline });
+          return;
+        }
+        memory.forget();
+        const wiped = await (hooks.afterSignOut?.(current.identity) ?? Promise.resolve()).then(
+          () => null,
+          () => MESSAGES.wipeFailed,
         );
+        transition(pending, { status: 'signed-out', notice: wiped });
+      },
+
+      async renew(password) {
+        const current = get().session;
+        if (current.status !== 'signed-in') return null;
+        const created = await api.signIn(current.identity.name, password);
+        if (!created.ok) return problemMessage('sign-in', created.failure);
+        await memory.remember(current.identity, password);
+        if (get().session === current && current.offline) set({ session: { ...current, offline: false } });
+        return null;
       },
     };
   });

@@ -1,62 +1,86 @@
-import { useId, useRef } from 'react';
-import { describeIdentity, roleLabel } from '../session/identity';
+import { useRef } from 'react';
+import { canWork } from '../device/device';
+import { describeIdentity } from '../session/identity';
 import { useSession } from '../session/useSession';
-import { SyncPanel } from './SyncPanel';
+import { useRoute } from '../nav/useRoute';
+import { DashboardScreen } from './dashboard/DashboardScreen';
+import { InboxScreen } from './inbox/InboxScreen';
+import { JobDetailScreen } from './jobs/JobDetailScreen';
+import { JobListScreen } from './jobs/JobListScreen';
+import { NewJobScreen } from './jobs/NewJobScreen';
+import { Nav } from './Nav';
+import { SettingsScreen } from './settings/SettingsScreen';
+import { SyncBar } from './SyncBar';
 import { useFocusOnMount } from './useFocusOnMount';
 
+function Screen() {
+  const route = useRoute();
+  switch (route.name) {
+    case 'jobs':
+      return <JobListScreen />;
+    case 'job':
+      return <JobDetailScreen id={route.id} />;
+    case 'new-job':
+      return <NewJobScreen />;
+    case 'inbox':
+      return <InboxScreen />;
+    case 'dashboard':
+      return <DashboardScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
+/** Everything a signed-in person sees: who they are, the sync bar, the sections, and the current screen. */
 export function SignedIn({ focusOnMount }: { focusOnMount: boolean }) {
   const session = useSession((s) => s.session);
   const signOut = useSession((s) => s.signOut);
-  const headingRef = useRef<HTMLHeadingElement>(null);
-  useFocusOnMount(headingRef, focusOnMount);
-  const ids = useId();
+  const whoRef = useRef<HTMLParagraphElement>(null);
+  useFocusOnMount(whoRef, focusOnMount);
 
   if (session.status !== 'signed-in' && session.status !== 'signing-out') return null;
   const { identity } = session;
-  const busy = session.status === 'signing-out';
   const notice = session.status === 'signed-in' ? session.notice : null;
-  const [, ...rest] = describeIdentity(identity);
 
-  return (
-    <section className="card" aria-labelledby={`${ids}-title`}>
-      <h1 id={`${ids}-title`} ref={headingRef} tabIndex={-1}>
-        Welcome, {identity.name}
-      </h1>
-      <p className="whoami" data-testid="whoami">
-        Signed in as <strong>{identity.name}</strong>
-        {rest.map((part) => (
-          <span key={part}>
+  const who = (
+    <p className="whoami" data-testid="whoami" ref={whoRef} tabIndex={-1}>
+      Signed in as <strong>{identity.name}</strong>
+      {describeIdentity(identity)
+        .slice(1)
+        .map((part) => (
+          <span key={part} className="part">
             {' '}
-            <span className="part">· {part}</span>
+            · {part}
           </span>
         ))}
-      </p>
-      <dl className="facts">
-        <div>
-          <dt>Name</dt>
-          <dd data-testid="whoami-name">{identity.name}</dd>
-        </div>
-        <div>
-          <dt>Team</dt>
-          <dd data-testid="whoami-team">{identity.team ?? 'none'}</dd>
-        </div>
-        <div>
-          <dt>Role</dt>
-          <dd data-testid="whoami-role">{roleLabel(identity.role)}</dd>
-        </div>
-      </dl>
-      {identity.role !== 'none' && <SyncPanel identity={identity} />}
-      {identity.role === 'none' && (
-        <p className="hint">Your account is not in a team yet. Ask your lead or HQ to add you to one, then sign in again.</p>
-      )}
+    </p>
+  );
+
+  if (!canWork(identity)) {
+    return (
+      <section className="card">
+        {who}
+        <p className="hint" data-testid="no-access">
+          Your account has no access to any team: it may be disabled, or not added to a team yet. Ask your lead or HQ, then sign in again.
+        </p>
+        <button type="button" className="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </section>
+    );
+  }
+
+  return (
+    <div className="shell">
+      {who}
+      <SyncBar />
+      <Nav role={identity.role} />
       {notice && (
         <p className="error" role="alert" data-testid="signout-error">
           {notice}
         </p>
       )}
-      <button type="button" className="button" onClick={() => void signOut()} aria-disabled={busy}>
-        {busy ? 'Signing out…' : 'Sign out'}
-      </button>
-    </section>
+      <Screen />
+    </div>
   );
 }

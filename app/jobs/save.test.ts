@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import PouchDB from 'pouchdb-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addNote, createHlc, createJob, setStatus, type JobDoc, type WriteContext } from '../../sync';
+import type { AppDb } from '../device/db';
+import { isQuotaExceeded } from '../device/db';
+import { saveEdit, saveNew, SaveError } from './save';
+
+let dir: string;
+let n = 0;
+const open = () => new PouchDB(path.join(dir, `db-${++n}`)) as unknown as AppDb;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'outpost-save-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function writer(user: string, role: WriteContext['role'] = 'field'): WriteContext {
+  let t = Date.UTC(2026, 0, 1);
+  const now = () => ++t;
+  return { user, role, now, hlc: createHlc({ deviceId: `dev-${user}`, now }) };
+}
+
+describe('saving edits on the device', () => {
+  it('applies an edit again to a revision written in between, so both changes are kept', async () => {
+    const db = open();
+    const lead = writer('lena', 'lead');
+    const job = await saveNew(db, createJob({ team: 'north', title: 'Pump' }, lead));
+    const ana = writer('ana');
+    let raced = false;
+    const saved = await saveEdit<JobDoc>(db, job._id, (current) => {
+      if (!raced) {
+        raced = true;
+        // The sync stores someone else's note while this edit is being made.
+        void db.put(addNote(current, 'from the server', lead));
+      }
+      return setStatus(current, 'en_route', ana);
+    });
+    // Let the racing write land; the retry happened on top of it.
+    const stored = (await db.get(job._id)) as JobDoc;
+    expect(stored._rev).toBe(saved._rev);
+    expect(stored.status).toBe('en_route');
+    expect(stored.notes.map((note) => note.text)).toEqual(['from the server']);
+  });
+
+  it('turns a refused edit into a sentence and stores nothing', async () => {
+    const db = open();
+    const job = await saveNew(db, createJob({ team: 'north', title: 'Pump' }, writer('lena', 'lead')));
+    const error = await saveEdit<JobDoc>(db, job._id, (j) => setStatus(j, 'cancelled', writer('ana'))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SaveError);
+    expect((error as SaveError).kind).toBe('refused');
+    expect(((await db.get(job._id)) as JobDoc).status).toBe('open');
+  });
+
+  it('says the job is gone when it is not on the device', async () => {
+    const error = await saveEdit<JobDoc>(open(), 'job:missing', (j) => j).catch((e: unknown) => e);
+    expect((error as SaveError).kind).toBe('missing');
+  });
+
+  it('recognises a full disk in the shapes browsers report it', () => {
+    expect(isQuotaExceeded(new DOMException('full', 'QuotaExceededError'))).toBe(true);
+    expect(isQuotaExceeded({ status: 500, name: 'indexed_db_went_bad', reason: 'QuotaExceededError: quota reached' })).toBe(true);
+    expect(isQuotaExceeded(new Error('network'))).toBe(false);
+  });
+});

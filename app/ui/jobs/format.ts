@@ -1,0 +1,17 @@
+/** How dates and people read on a small screen. Pure. */
+import { localDay } from '../../jobs/job-filter';
+
+export function dueText(due: string | null, now: number): { text: string; overdue: boolean } {
+  if (!due) return { text: 'No due date', overdue: false };
+  const today = localDay(now);
+  if (due === today) return { text: 'Due today', overdue: false };
+  if (due === localDay(now, 1)) return { text: 'Due tomorrow', overdue: false };
+  return { text: due < today ? `Overdue since ${due}` : `Due ${due}`, overdue: due < today };
+}
+
+export function whenText(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export const PRIORITY_LABELS: Record<1 | 2 | 3 | 4, string> = { 1: 'Urgent', 2: 'High', 3: 'Normal', 4: 'Low' };
