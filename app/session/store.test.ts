@@ -143,6 +143,28 @@ describe('session store', () => {
       expect(offline.getState().session).toEqual({ status: 'signed-in', identity: { name: 'ana', team: 'north', role: 'field' }, notice: null, offline: true });
     });
 
+    it('enters at once as the remembered person, then takes the word of the server for the roles', async () => {
+      const mem = memory();
+      await mem.remember({ name: 'ana', team: 'north', role: 'field' }, null);
+      const reply = deferred<Outcome<UserCtx>>();
+      const api = scriptedApi({});
+      api.getSession = () => reply.promise;
+      const store = createSessionStore(api, {}, mem);
+      const checking = store.getState().check();
+      expect(store.getState().session).toMatchObject({ status: 'signed-in', offline: true, identity: { name: 'ana', role: 'field' } });
+      reply.resolve(ok({ name: 'ana', roles: ['team:north', 'lead:north'] }));
+      await checking;
+      expect(store.getState().session).toEqual({ status: 'signed-in', identity: { name: 'ana', team: 'north', role: 'lead' }, notice: null, offline: false });
+    });
+
+    it('keeps working locally when the session expired; the sync asks for the password', async () => {
+      const mem = memory();
+      await mem.remember({ name: 'ana', team: 'north', role: 'field' }, null);
+      const store = createSessionStore(scriptedApi({ getSession: [anonymous] }), {}, mem);
+      await store.getState().check();
+      expect(store.getState().session).toMatchObject({ status: 'signed-in', offline: true });
+    });
+
     it('signs in offline only with the right password of the remembered person', async () => {
       const mem = memory();
       await mem.remember({ name: 'ana', team: 'north', role: 'field' }, 'secret-pw');

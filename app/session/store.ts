@@ -61,20 +61,19 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}, me
         const current = get().session;
         if (current.status !== 'checking' && current.status !== 'signed-out') return;
         const pending = current.status === 'checking' ? current : enter({ status: 'checking' });
+        // The last person on this device works from local data at once, with or without a network; the server's
+        // answer only refines who they are. An expired session shows up as the sync's "sign in again".
+        const remembered = memory.load();
+        const entered = remembered ? enter({ status: 'signed-in', identity: remembered.identity, notice: null, offline: true }) : pending;
         const reply = await api.getSession();
         if (!reply.ok) {
-          const remembered = reply.failure.kind === 'unreachable' ? memory.load() : null;
-          transition(
-            pending,
-            remembered
-              ? { status: 'signed-in', identity: remembered.identity, notice: null, offline: true }
-              : { status: 'signed-out', notice: problemMessage('check', reply.failure) },
-          );
+          if (!remembered) transition(pending, { status: 'signed-out', notice: problemMessage('check', reply.failure) });
           return;
         }
         const identity = identityFromUserCtx(reply.value);
         if (identity) await memory.remember(identity, null);
-        transition(pending, identity ? { status: 'signed-in', identity, notice: null, offline: false } : { status: 'signed-out', notice: null });
+        if (identity) transition(entered, { status: 'signed-in', identity, notice: null, offline: false });
+        else if (!remembered) transition(pending, { status: 'signed-out', notice: null });
       },
 
       async signIn(rawName, password) {
