@@ -29,6 +29,17 @@ function JobRowView({ row, now }: { row: JobRow; now: number }) {
   );
 }
 
+const WIDE = window.matchMedia('(min-width: 48rem)');
+
+const SORT_LABELS: Record<JobSort, string> = { due: 'due date', priority: 'priority', updated: 'recently changed', title: 'title' };
+const DUE_LABELS: Record<DueFilter, string> = { any: '', overdue: 'overdue', today: 'due today', week: 'due in 7 days' };
+
+/** What the closed filter box says is on, so nobody wonders why a job is missing. */
+function summary(query: JobQuery): string {
+  const status = query.status === 'active' ? 'not finished' : query.status === 'all' ? 'all' : STATUS_LABELS[query.status].toLowerCase();
+  return [status, DUE_LABELS[query.due], `by ${SORT_LABELS[query.sort]}`].filter(Boolean).join(', ');
+}
+
 function Filters({ device }: { device: Device }) {
   const query = useJobList(device, (s) => s.query);
   const setQuery = useJobList(device, (s) => s.setQuery);
@@ -39,6 +50,10 @@ function Filters({ device }: { device: Device }) {
         <label htmlFor={`${ids}-q`}>Search title or site</label>
         <input id={`${ids}-q`} type="search" value={query.search} onChange={(e) => setQuery({ search: e.target.value })} autoComplete="off" />
       </div>
+      <details className="filter-more" open={WIDE.matches || undefined}>
+        <summary>
+          Filter and sort <span className="muted">· {summary(query)}</span>
+        </summary>
       <div className="filter-row">
         <div className="field">
           <label htmlFor={`${ids}-status`}>Status</label>
@@ -71,6 +86,7 @@ function Filters({ device }: { device: Device }) {
           </select>
         </div>
       </div>
+      </details>
       <label className="check">
         <input type="checkbox" checked={query.mine} onChange={(e) => setQuery({ mine: e.target.checked })} /> Assigned to me
       </label>
