@@ -18,9 +18,13 @@ export interface IdentityMemory {
   /** True when `name`/`password` match the remembered person. */
   verify(name: string, password: string): Promise<boolean>;
   forget(): void;
+  /** Someone signed out with no network: the server's session still has to be ended on the next connection. */
+  owesServerSignOut(): boolean;
+  setOwesServerSignOut(owed: boolean): void;
 }
 
 const KEY = 'outpost.lastUser';
+const OWED_KEY = 'outpost.signOutOwed';
 const ROUNDS = 210_000;
 const ROLES: readonly Role[] = ['field', 'lead', 'hq', 'none'];
 
@@ -70,6 +74,8 @@ export function createIdentityMemory(storage: Storage = localStorage): IdentityM
       return hash === saved.verifier.hash;
     },
     forget: () => storage.removeItem(KEY),
+    owesServerSignOut: () => storage.getItem(OWED_KEY) === '1',
+    setOwesServerSignOut: (owed) => (owed ? storage.setItem(OWED_KEY, '1') : storage.removeItem(OWED_KEY)),
   };
 }
 
@@ -79,4 +85,6 @@ export const NO_MEMORY: IdentityMemory = {
   remember: () => Promise.resolve(),
   verify: () => Promise.resolve(false),
   forget: () => {},
+  owesServerSignOut: () => false,
+  setOwesServerSignOut: () => {},
 };

@@ -14,6 +14,8 @@ export const MESSAGES = {
   unreachable: "Can't reach the Outpost server. Check your connection and try again.",
   firstSignInNeedsNetwork:
     "Can't reach the Outpost server. The first sign-in on this device needs a connection: connect and try again.",
+  signedOutOffline:
+    "You are signed out of this device. Outpost will also end your session on the server the next time it is online.",
   wipeFailed: "You are signed out, but this device's copy of your jobs could not be deleted. Reload the page and sign in and out again.",
   cookieNotKept:
     "Your name and password were accepted, but this browser didn't keep the sign-in cookie. Allow cookies for this site and try again.",

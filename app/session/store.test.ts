@@ -104,7 +104,7 @@ describe('session store', () => {
 
   it('signs out, and keeps the session with a notice when sign-out fails', async () => {
     const store = createSessionStore(
-      scriptedApi({ getSession: [ana], signOut: [{ ok: false, failure: { kind: 'unreachable' } }, ok(undefined)] }),
+      scriptedApi({ getSession: [ana], signOut: [{ ok: false, failure: { kind: 'http', status: 500, error: 'boom', reason: null } }, ok(undefined)] }),
     );
     await store.getState().check();
     const signingOut = store.getState().signOut();
@@ -199,6 +199,25 @@ describe('session store', () => {
       expect(order).toEqual(['stop sync', 'wipe ana']);
       expect(mem.load()).toBeNull();
       expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
+    });
+
+    it('signs out with no network, and ends the server session before anyone is signed in by its cookie', async () => {
+      const mem = memory();
+      const wiped: string[] = [];
+      const first = createSessionStore(scriptedApi({ getSession: [ana], signOut: [unreachable] }), { afterSignOut: async (who) => void wiped.push(who.name) }, mem);
+      await first.getState().check();
+      await first.getState().signOut();
+      expect(first.getState().session).toEqual({ status: 'signed-out', notice: MESSAGES.signedOutOffline });
+      expect(wiped).toEqual(['ana']);
+      expect(mem.load()).toBeNull();
+
+      // Next start, back online: the old cookie is dropped first, so nobody is signed in as ana.
+      const api = scriptedApi({ signOut: [ok(undefined)], getSession: [anonymous] });
+      const next = createSessionStore(api, {}, mem);
+      await next.getState().check();
+      expect(api.calls).toEqual(['signOut', 'getSession']);
+      expect(next.getState().session).toEqual({ status: 'signed-out', notice: null });
+      expect(mem.owesServerSignOut()).toBe(false);
     });
 
     it('renews an expired session for the same person and says why when it cannot', async () => {

@@ -63,6 +63,15 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}, me
         const pending = current.status === 'checking' ? current : enter({ status: 'checking' });
         // The last person on this device works from local data at once, with or without a network; the server's
         // answer only refines who they are. An expired session shows up as the sync's "sign in again".
+        if (memory.owesServerSignOut()) {
+          // The last person signed out with no network; their session cookie must not sign anyone in.
+          const ended = await api.signOut();
+          if (ended.ok) memory.setOwesServerSignOut(false);
+          else {
+            transition(pending, { status: 'signed-out', notice: null });
+            return;
+          }
+        }
         const remembered = memory.load();
         const entered = remembered ? enter({ status: 'signed-in', identity: remembered.identity, notice: null, offline: true }) : pending;
         const reply = await api.getSession();
@@ -95,6 +104,7 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}, me
           transition(pending, { status: 'signed-out', notice: problemMessage('sign-in', created.failure) });
           return;
         }
+        memory.setOwesServerSignOut(false); // the new session cookie replaced the old one
         const reply = await api.getSession();
         if (!reply.ok) {
           transition(pending, { status: 'signed-out', notice: problemMessage('sign-in', reply.failure) });
@@ -116,13 +126,17 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}, me
         const pending = enter({ status: 'signing-out', identity: current.identity });
         await hooks.beforeSignOut?.().catch(() => {});
         const reply = await api.signOut();
-        if (!reply.ok) {
+        // With no network the device is signed out all the same (field devices are shared); the server's session
+        // is ended on the next connection, before anyone can be signed in by its cookie.
+        const offline = !reply.ok && reply.failure.kind === 'unreachable';
+        if (!reply.ok && !offline) {
           transition(pending, { status: 'signed-in', identity: current.identity, notice: problemMessage('sign-out', reply.failure), offline: current.offline });
           return;
         }
+        if (offline) memory.setOwesServerSignOut(true);
         memory.forget();
         const wiped = await (hooks.afterSignOut?.(current.identity) ?? Promise.resolve()).then(
-          () => null,
+          () => (offline ? MESSAGES.signedOutOffline : null),
           () => MESSAGES.wipeFailed,
         );
         transition(pending, { status: 'signed-out', notice: wiped });
