@@ -15,7 +15,7 @@ export function Checklist({ job, device, save, busy }: JobPartProps) {
   }
 
   return (
-    <section className="part" aria-labelledby={`${ids}-title`}>
+    <section className="panel" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>
         Checklist <span className="muted">({done} of {job.checklist.length} done)</span>
       </h2>

@@ -92,7 +92,7 @@ function JobDetail({ device, id }: { device: Device; id: string }) {
       )}
       {canManage &&
         (editing ? (
-          <section className="part" aria-label="Edit job">
+          <section className="panel" aria-label="Edit job">
             <JobFieldsForm
               initial={fieldsOf(job)}
               sites={sites}

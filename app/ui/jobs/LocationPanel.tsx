@@ -33,7 +33,7 @@ export function LocationPanel({ job, save, busy, device }: JobPartProps) {
 
   const loc = job.location;
   return (
-    <section className="part" aria-labelledby="location-title">
+    <section className="panel" aria-labelledby="location-title">
       <h2 id="location-title">Location</h2>
       {loc ? (
         <p data-testid="job-location">

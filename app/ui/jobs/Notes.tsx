@@ -15,7 +15,7 @@ export function Notes({ job, device, save, busy }: JobPartProps) {
   }
 
   return (
-    <section className="part" aria-labelledby={`${ids}-title`}>
+    <section className="panel" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>Notes</h2>
       {job.notes.length === 0 && <p className="hint">No notes yet.</p>}
       <ul className="notes" data-testid="notes">

@@ -62,7 +62,7 @@ export function Photos({ job, device, save, busy }: JobPartProps) {
   }
 
   return (
-    <section className="part" aria-labelledby={`${ids}-title`}>
+    <section className="panel" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>Photos</h2>
       {job.photos.length === 0 && <p className="hint">No photos yet.</p>}
       <ul className="photos">

@@ -26,7 +26,7 @@ export function Readings({ job, device, save, busy }: JobPartProps) {
   }
 
   return (
-    <section className="part" aria-labelledby={`${ids}-title`}>
+    <section className="panel" aria-labelledby={`${ids}-title`}>
       <h2 id={`${ids}-title`}>Readings</h2>
       {job.readings.length === 0 && <p className="hint">No readings yet.</p>}
       <table className="readings">

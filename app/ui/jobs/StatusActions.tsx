@@ -5,7 +5,7 @@ import type { JobPartProps } from './types';
 export function StatusActions({ job, device, save, busy }: JobPartProps) {
   const moves = nextStatuses(job.status, device.identity.role);
   return (
-    <section className="part" aria-labelledby="status-title">
+    <section className="panel" aria-labelledby="status-title">
       <h2 id="status-title">
         Status: <span className={`chip status-${job.status}`} data-testid="job-status">{STATUS_LABELS[job.status]}</span>
       </h2>
