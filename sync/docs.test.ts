@@ -56,6 +56,12 @@ describe('createJob / createSite / createConflictEntry', () => {
     expect(job.checklist).toEqual([{ id: expect.any(String), label: 'Isolate power', done: false, by: 'liam', at: '2026-01-01T00:00:00.000Z' }]);
   });
 
+  it('keeps a new checklist in the order it was typed, though every item is made in the same millisecond', () => {
+    const labels = Array.from({ length: 30 }, (_, i) => `Step ${i + 1}`);
+    const job = createJob({ team: 'north', title: 'Many steps', checklist: labels }, context('lead'));
+    expect(job.checklist.map((item) => item.label)).toEqual(labels);
+  });
+
   it('lets only a lead or HQ create a cancelled job', () => {
     expect(() => createJob({ team: 'north', title: 'x', status: 'cancelled' }, context('field'))).toThrow(/only a lead or HQ/);
     const lead = context('lead');

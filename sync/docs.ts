@@ -12,7 +12,7 @@
  * - Setting `status` also records `statusRole` (ctx.role); a field worker can neither cancel a job nor reopen a
  *   cancelled one (as validate.js says; the helper throws before the server would refuse).
  */
-import { ulid } from 'ulid';
+import { monotonicFactory } from 'ulid';
 import { parseStamp, type Hlc, type Stamp } from './hlc';
 import { canonicalJson } from './merge/canonical';
 import { sortItems } from './merge/items';
@@ -80,6 +80,10 @@ export interface WriteContext {
   readonly hlc: Pick<Hlc, 'tick'>;
   now(): number;
 }
+
+// Monotonic: ids made in the same millisecond still sort in the order they were made (a new job's checklist
+// keeps the order it was typed in; items are listed by id).
+const ulid = monotonicFactory();
 
 /** `<type>:<ulid>`: sortable by creation time, made offline without coordination. */
 export function newId(type: string, now: number): string {
