@@ -1,3 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_ARGS, chromiumOrExit } from './browser';
 import { expect, test } from './fixtures';
 
 test('the app loads with its sign-in form', async ({ page, app }) => {
@@ -37,4 +42,29 @@ test('it is an installable PWA whose service worker never answers /couch/', asyn
   expect(couch?.fromServiceWorker()).toBe(false);
   expect(couch?.headers()['content-type']).toMatch(/application\/json/);
   expect(await couch?.text()).not.toContain('id="root"');
+});
+
+test('Chromium reports nothing that stops installing it', async ({ outpost }) => {
+  // Installability is judged for a real profile: a persistent context, not an incognito one.
+  const profile = mkdtempSync(path.join(tmpdir(), 'outpost-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumOrExit(), args: [...CHROMIUM_ARGS], headless: true });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const cdp = await context.newCDPSession(page);
+    const installabilityErrors = async () => (await cdp.send('Page.getInstallabilityErrors')).installabilityErrors.map((e) => e.errorId);
+    // The check does find problems: CouchDB's JSON answer through the proxy is no app.
+    await page.goto(`${outpost.appUrl}/couch/`);
+    expect(await installabilityErrors()).not.toEqual([]);
+
+    await page.goto(outpost.appUrl);
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+    });
+    await expect
+      .poll(installabilityErrors)
+      .toEqual([]);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
 });

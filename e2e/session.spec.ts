@@ -1,7 +1,8 @@
 import { expect, expectedWhoami, OutpostApp, test } from './fixtures';
 
 const WRONG_PASSWORD = 'Wrong name or password. Check both and try again.';
-const UNREACHABLE = "Can't reach the Outpost server. Check your connection and try again.";
+// Nobody has signed in on these test devices before, so offline re-entry cannot help: the message says so.
+const UNREACHABLE = "Can't reach the Outpost server. The first sign-in on this device needs a connection: connect and try again.";
 
 test('a field worker signs in through /couch/, stays signed in across a reload, and signs out', async ({ page, app, users }) => {
   const ana = users.get('field');
@@ -10,18 +11,15 @@ test('a field worker signs in through /couch/, stays signed in across a reload, 
   const sessionPost = page.waitForResponse((r) => r.url().endsWith('/couch/_session') && r.request().method() === 'POST');
   await app.signInAs(ana);
   expect((await sessionPost).status()).toBe(200);
-  await expect(page.getByTestId('whoami-name')).toHaveText(ana.name);
-  await expect(page.getByTestId('whoami-team')).toHaveText(ana.team ?? 'none');
-  await expect(page.getByTestId('whoami-role')).toHaveText('field worker');
-  await expect(page.getByRole('heading', { name: `Welcome, ${ana.name}` })).toBeFocused();
+  // Focus moves to the who-am-I line, so a screen reader says who is signed in.
+  await expect(app.whoami).toBeFocused();
   const cookies = await page.context().cookies();
   expect(cookies.map((c) => c.name)).toContain('AuthSession');
 
   await page.reload();
   await expect(app.whoami).toHaveText(expectedWhoami(ana));
 
-  await app.signOutButton.click();
-  await expect(app.signInHeading).toBeVisible();
+  await app.signOut();
   await expect(app.name).toBeFocused();
   await page.reload();
   await expect(app.signInHeading).toBeVisible();
@@ -43,17 +41,18 @@ test('a wrong password says so clearly and keeps the person on the form', async 
   await expect(app.whoami).toHaveText(expectedWhoami(ana));
 });
 
-test('a lead and an HQ user see their own role', async ({ page, app, users }) => {
+test('a lead and an HQ user see their own role', async ({ app, users }) => {
   const lead = users.get('lead');
   const hq = users.get('hq');
   await app.open();
   await app.signInAs(lead);
-  await expect(page.getByTestId('whoami-role')).toHaveText('lead');
-  await expect(page.getByTestId('whoami-team')).toHaveText(lead.team ?? 'none');
+  await expect(app.whoami).toContainText(`team ${lead.team ?? 'none'} · lead`);
+  await expect(app.section('Dashboard')).toHaveCount(0);
 
-  await app.signOutButton.click();
+  await app.signOut();
   await app.signInAs(hq);
-  await expect(page.getByTestId('whoami-role')).toHaveText('HQ');
+  await expect(app.whoami).toContainText('HQ');
+  await expect(app.section('Dashboard')).toBeVisible();
 });
 
 test('leads of both teams see their own team', async ({ browser, users }) => {
@@ -64,7 +63,7 @@ test('leads of both teams see their own team', async ({ browser, users }) => {
     const app = new OutpostApp(page);
     await app.open();
     await app.signInAs(lead);
-    await expect(page.getByTestId('whoami-team')).toHaveText(team);
+    await expect(app.whoami).toContainText(`team ${team}`);
     await context.close();
   }
 });
@@ -73,7 +72,7 @@ test.describe('when the server cannot be reached', () => {
   // Requests are intercepted in the page; keep the service worker out of the way.
   test.use({ serviceWorkers: 'block' });
 
-  test('a network failure says to check the connection', async ({ page, app, users }) => {
+  test('a network failure says the server cannot be reached', async ({ page, app, users }) => {
     await app.open();
     await page.route('**/couch/_session', (route) =>
       route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback(),

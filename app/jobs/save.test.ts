@@ -64,3 +64,25 @@ describe('saving edits on the device', () => {
     expect(isQuotaExceeded(new Error('network'))).toBe(false);
   });
 });
+
+describe('a write the storage layer aborts without saying why', () => {
+  const aborted = Object.assign(new Error('Database encountered an unknown error'), { status: 500, name: 'unknown_error', reason: 'transaction was aborted' });
+  const failingDb = (): AppDb => {
+    const db = open();
+    return Object.assign(Object.create(db) as AppDb, { put: () => Promise.reject(aborted) });
+  };
+
+  it('is "out of storage" when the browser says the device is full', async () => {
+    const job = createJob({ team: 'north', title: 'Pump' }, writer('lena', 'lead'));
+    const error = await saveNew(failingDb(), job, { storageIsFull: async () => true }).catch((e: unknown) => e);
+    expect((error as SaveError).kind).toBe('storage-full');
+    expect((error as SaveError).message).toMatch(/out of storage.*text is still here/);
+  });
+
+  it('is a plain failure with advice otherwise', async () => {
+    const job = createJob({ team: 'north', title: 'Pump' }, writer('lena', 'lead'));
+    const error = await saveNew(failingDb(), job, { storageIsFull: async () => false }).catch((e: unknown) => e);
+    expect((error as SaveError).kind).toBe('failed');
+    expect((error as SaveError).message).toMatch(/Try again/);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { Doc, DomainDoc } from '../../sync';
 import { isQuotaExceeded, isUpdateConflict, type AppDb } from '../device/db';
+import { storageIsFull } from '../device/storage-probe';
 
 export class SaveError extends Error {
   constructor(
@@ -24,6 +25,25 @@ export const SAVE_MESSAGES = {
 
 const ATTEMPTS = 5;
 
+export interface SaveOptions {
+  /** Asked after a failed write whose error does not say why (the adapter drops QuotaExceededError). */
+  readonly storageIsFull?: () => Promise<boolean>;
+}
+
+/** A storage-layer failure (not a refusal): the browser may have run out of space without saying so. */
+function mayBeFullStorage(err: unknown): boolean {
+  const status = typeof err === 'object' && err !== null ? (err as { status?: unknown }).status : undefined;
+  return status === 500;
+}
+
+async function explainWrite(err: unknown, opts: SaveOptions): Promise<SaveError> {
+  const check = opts.storageIsFull ?? (typeof indexedDB === 'undefined' ? null : storageIsFull);
+  if (!isQuotaExceeded(err) && mayBeFullStorage(err) && check && (await check().catch(() => false))) {
+    return new SaveError(SAVE_MESSAGES.storageFull, 'storage-full');
+  }
+  return explain(err);
+}
+
 function explain(err: unknown): SaveError {
   if (err instanceof SaveError) return err;
   if (isQuotaExceeded(err)) return new SaveError(SAVE_MESSAGES.storageFull, 'storage-full');
@@ -33,17 +53,17 @@ function explain(err: unknown): SaveError {
   return new SaveError(`The change could not be saved on this device (${reason}). Try again; if it keeps failing, reload the app.`, 'failed');
 }
 
-export async function saveNew<D extends DomainDoc>(db: AppDb, doc: D): Promise<D> {
+export async function saveNew<D extends DomainDoc>(db: AppDb, doc: D, opts: SaveOptions = {}): Promise<D> {
   try {
     const res = await db.put(doc as unknown as Doc);
     return { ...doc, _rev: res.rev };
   } catch (err) {
-    throw explain(err);
+    throw await explainWrite(err, opts);
   }
 }
 
 /** Applies `edit` to the current revision of `id` and stores the result; returns the stored doc. */
-export async function saveEdit<D extends DomainDoc>(db: AppDb, id: string, edit: (doc: D) => D): Promise<D> {
+export async function saveEdit<D extends DomainDoc>(db: AppDb, id: string, edit: (doc: D) => D, opts: SaveOptions = {}): Promise<D> {
   for (let attempt = 1; ; attempt++) {
     let current: D;
     try {
@@ -64,7 +84,7 @@ export async function saveEdit<D extends DomainDoc>(db: AppDb, id: string, edit:
       return { ...next, _rev: res.rev };
     } catch (err) {
       if (isUpdateConflict(err) && attempt < ATTEMPTS) continue;
-      throw explain(err);
+      throw await explainWrite(err, opts);
     }
   }
 }

@@ -14,7 +14,7 @@ export function StatusActions({ job, device, save, busy }: JobPartProps) {
       ) : (
         <div className="actions">
           {moves.map((status) => (
-            <button key={status} type="button" className="button small" aria-disabled={busy} onClick={() => void save((j) => setStatus(j, status, device.writer))}>
+            <button key={status} type="button" className={status === 'cancelled' ? 'button small danger' : 'button small'} aria-disabled={busy} onClick={() => void save((j) => setStatus(j, status, device.writer))}>
               {status === 'cancelled' ? 'Cancel job' : `Mark ${STATUS_LABELS[status].toLowerCase()}`}
             </button>
           ))}
