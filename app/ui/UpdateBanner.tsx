@@ -1,4 +1,8 @@
+import { useEffect } from 'react';
 import { useUpdates } from '../pwa/serviceWorker';
+
+/** "Ready to work offline" is news, not a question: it goes away by itself. */
+const OFFLINE_READY_MS = 8_000;
 
 /** Tells the person when Outpost works offline, and when a new version is waiting. */
 export function UpdateBanner() {
@@ -6,6 +10,12 @@ export function UpdateBanner() {
   const offlineReady = useUpdates((s) => s.offlineReady);
   const update = useUpdates((s) => s.update);
   const dismiss = useUpdates((s) => s.dismiss);
+
+  useEffect(() => {
+    if (!offlineReady || needRefresh) return;
+    const timer = setTimeout(dismiss, OFFLINE_READY_MS);
+    return () => clearTimeout(timer);
+  }, [offlineReady, needRefresh, dismiss]);
 
   if (!needRefresh && !offlineReady) return null;
   return (
