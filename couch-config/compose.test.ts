@@ -143,14 +143,14 @@ function insideTrustedRange(cidr: string): boolean {
 }
 
 describe('docker-compose.yml', () => {
-  it('defines three CouchDB nodes, the setup job, the proxy and Prometheus', () => {
-    expect(Object.keys(services).sort()).toEqual([...COUCH_NODES, 'prometheus', 'proxy', 'setup']);
+  it('defines three CouchDB nodes, the setup job, the proxy, Prometheus and the Outpost metrics exporter', () => {
+    expect(Object.keys(services).sort()).toEqual([...COUCH_NODES, 'outpost-exporter', 'prometheus', 'proxy', 'setup']);
   });
 
   it('gives every long-running service a restart policy and a healthcheck; setup runs once', () => {
     expect(service('setup').restart).toBe('no');
     const longRunning = Object.entries(services).filter(([, svc]) => svc.restart !== 'no');
-    expect(longRunning.map(([name]) => name).sort()).toEqual([...COUCH_NODES, 'prometheus', 'proxy']);
+    expect(longRunning.map(([name]) => name).sort()).toEqual([...COUCH_NODES, 'outpost-exporter', 'prometheus', 'proxy']);
     for (const [name, svc] of longRunning) {
       expect(svc.restart, name).toMatch(/^(unless-stopped|always)$/);
       expect(svc.healthcheck?.disable, name).not.toBe(true);

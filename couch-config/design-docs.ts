@@ -11,6 +11,8 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 export const VALIDATE_DDOC = '_design/outpost-validate';
 export const DASHBOARD_DDOC = '_design/outpost-dashboard';
+/** Operations views in every Outpost database (hub and teams): `conflicts`, read by `couch status`. */
+export const OPS_DDOC = '_design/outpost-ops';
 
 export type DesignDoc = { _id: string; language: 'javascript' } & Record<string, unknown>;
 
@@ -48,6 +50,14 @@ export function dashboardDesignDoc(): DesignDoc {
       jobs_by_team_status: { map: functionSource('design/views/jobs-by-team-status.map.js'), reduce: '_count' },
       open_jobs_by_team_due: { map: functionSource('design/views/open-jobs-by-team-due.map.js') },
     },
+  };
+}
+
+export function opsDesignDoc(): DesignDoc {
+  return {
+    _id: OPS_DDOC,
+    language: 'javascript',
+    views: { conflicts: { map: functionSource('design/views/conflicts.map.js'), reduce: '_count' } },
   };
 }
 

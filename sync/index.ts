@@ -11,3 +11,5 @@ export {
 } from './docs';
 export { createHandlerRegistry, domainHandlers, forType, type HandlerRegistry, type MergeHandler, type Leaf, type Merged } from './merge';
 export { classifyError, type ErrorKind } from './errors';
+export { createMaintenance, Maintenance, DEFAULT_IDLE_MS, type MaintenanceOptions, type MaintenanceStatus, type MaintenanceState } from './maintenance';
+export { devicePullSelector, trimLocalJobs, retentionCutoff, isExpiredJob, canPurge, DEFAULT_RETENTION_DAYS, type TrimOptions, type TrimResult } from './retention';

@@ -5,10 +5,16 @@
 import { CouchHttpError } from '../admin-client';
 import { ROLES, userNameProblem, teamIdProblem, type Role } from '../model';
 import { flagReader, parseArgs, UsageError } from './args';
+import { backup, formatBackup } from './backup';
 import { checkSecurity, formatFindings } from './check';
+import { compactAll, formatCompaction } from './compact';
 import { ConnectionError, connectionFromEnv } from './connect';
 import { passwordFromFile, promptPassword } from './password';
 import { consoleReporter, summarise } from './report';
+import { formatRestore, restore } from './restore';
+import { DEFAULT_RETENTION_DAYS, formatRetention, runRetention } from './retention';
+import { collectStatus, formatStatus, prometheusText } from './status';
+import { parseListen, serveMetrics } from './status-exporter';
 import { seed } from './seed';
 import { addTeam, setup } from './setup';
 import { addUser, CommandError, disableUser, setRoles } from './users';
@@ -26,6 +32,16 @@ Commands:
   seed --jobs N --teams T|a,b --seed S [--wait]
                                            load deterministic demo jobs through the hub
   check                                    security posture report; exit 1 on a high finding
+
+Operations:
+  backup --db <name> --out <file>          stream one database (docs, conflicts, attachments, _security) to gzip NDJSON
+  restore --in <file> --db <name> [--force]
+                                           restore a backup into an empty or new database, then verify it
+  compact                                  compact every Outpost database and its views; sizes before/after
+  status [--json | --prometheus [--listen host:port]]
+                                           doc counts, sizes, conflicts, replications, how far teams are behind
+  retention [--days 90] [--dry-run] [--teams a,b]
+                                           retire closed jobs past the window from team databases (the hub keeps them)
 
 Connection: COUCH_URL with COUCH_ADMIN_USER and COUCH_ADMIN_PASSWORD, or by default the embedded server
 (127.0.0.1:COUCH_PORT, admin from .outpost/secrets.json). OUTPOST_REPLICATION_URL: the URL a CouchDB node
@@ -47,7 +63,7 @@ function roleSpec(flags: ReturnType<typeof flagReader>, name: string): { name: s
 }
 
 export async function run(argv: readonly string[]): Promise<number> {
-  const args = parseArgs(argv, new Set(['wait', 'help']));
+  const args = parseArgs(argv, new Set(['wait', 'help', 'force', 'dry-run', 'json', 'prometheus']));
   const [command, sub, target, ...extra] = args.positionals;
   if (!command || args.flags.has('help') || command === 'help') {
     console.log(USAGE);
@@ -124,6 +140,54 @@ export async function run(argv: readonly string[]): Promise<number> {
       const findings = await checkSecurity(connect());
       reporter.line(formatFindings(findings));
       return findings.some((f) => f.severity === 'high') ? 1 : 0;
+    }
+    case 'backup': {
+      const flags = flagReader(args, ['db', 'out']);
+      if (sub) throw new UsageError(`backup takes no arguments, got "${sub}"`);
+      const result = await backup(connect(), { db: flags.required('db'), out: flags.required('out'), reporter });
+      reporter.line(formatBackup(result));
+      return 0;
+    }
+    case 'restore': {
+      const flags = flagReader(args, ['in', 'db', 'force']);
+      if (sub) throw new UsageError(`restore takes no arguments, got "${sub}"`);
+      const result = await restore(connect(), { file: flags.required('in'), db: flags.required('db'), force: flags.bool('force'), reporter });
+      reporter.line(formatRestore(result));
+      return 0;
+    }
+    case 'compact': {
+      flagReader(args, []);
+      if (sub) throw new UsageError(`compact takes no arguments, got "${sub}"`);
+      reporter.line(formatCompaction(await compactAll(connect(), { reporter })));
+      return 0;
+    }
+    case 'status': {
+      const flags = flagReader(args, ['json', 'prometheus', 'listen']);
+      if (sub) throw new UsageError(`status takes no arguments, got "${sub}"`);
+      if (flags.bool('json') && flags.bool('prometheus')) throw new UsageError('choose one of --json and --prometheus');
+      const listen = flags.string('listen');
+      if (listen !== undefined) {
+        if (!flags.bool('prometheus')) throw new UsageError('--listen serves metrics: use it with --prometheus');
+        const address = parseListen(listen);
+        if (!address) throw new UsageError(`--listen must be [host:]port, got "${listen}"`);
+        const { url } = await serveMetrics(connect(), address);
+        reporter.line(`Serving Outpost metrics on ${url} (Ctrl-C stops).`);
+        await new Promise<never>(() => {});
+      }
+      const status = await collectStatus(connect(), reporter);
+      if (flags.bool('json')) reporter.line(JSON.stringify(status, null, 2));
+      else if (flags.bool('prometheus')) process.stdout.write(prometheusText(status));
+      else reporter.line(formatStatus(status));
+      return 0;
+    }
+    case 'retention': {
+      const flags = flagReader(args, ['days', 'dry-run', 'teams']);
+      if (sub) throw new UsageError(`retention takes no arguments, got "${sub}"`);
+      const teams = flags.string('teams')?.split(',').map((t) => t.trim()).filter(Boolean);
+      for (const t of teams ?? []) if (teamIdProblem(t)) throw new UsageError(teamIdProblem(t) as string);
+      const result = await runRetention(connect(), { days: flags.int('days', DEFAULT_RETENTION_DAYS, 1), dryRun: flags.bool('dry-run'), teams, reporter });
+      reporter.line(formatRetention(result));
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"`);

@@ -3,7 +3,7 @@
  * team database with its security, validation, indexes and replications, and the replication account.
  */
 import type { AdminClient } from '../admin-client';
-import { dashboardDesignDoc, hubSecurity, mangoIndexes, replicationTemplates, teamSecurity, validateDesignDoc } from '../design-docs';
+import { dashboardDesignDoc, hubSecurity, mangoIndexes, opsDesignDoc, replicationTemplates, teamSecurity, validateDesignDoc } from '../design-docs';
 import { HUB_DB, REPLICATOR_ROLE, REPLICATOR_USER, teamDb, teamFromDb, teamIdProblem } from '../model';
 import { compact, ensureDatabase, ensureDesignDoc, ensureDoc, ensureIndex, ensureNodeConfig, ensureSecurity } from './resources';
 import type { Change, Reporter } from './report';
@@ -63,6 +63,7 @@ async function ensureHub(client: AdminClient): Promise<Change[]> {
     await ensureSecurity(client, HUB_DB, hubSecurity()),
     await ensureDesignDoc(client, HUB_DB, validateDesignDoc(null)),
     await ensureDesignDoc(client, HUB_DB, dashboardDesignDoc()),
+    await ensureDesignDoc(client, HUB_DB, opsDesignDoc()),
     ...(await Promise.all(mangoIndexes('hub').map((index) => ensureIndex(client, HUB_DB, index)))),
   ]);
 }
@@ -73,6 +74,7 @@ async function ensureTeam(client: AdminClient, team: string, replicationUrl: str
     await ensureDatabase(client, db),
     await ensureSecurity(client, db, teamSecurity(team)),
     await ensureDesignDoc(client, db, validateDesignDoc(team)),
+    await ensureDesignDoc(client, db, opsDesignDoc()),
     ...(await Promise.all(mangoIndexes('team').map((index) => ensureIndex(client, db, index)))),
   ]);
   for (const template of replicationTemplates({ team, hub: HUB_DB, team_db: db })) {

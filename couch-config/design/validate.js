@@ -23,6 +23,20 @@
   function forbid(field, reason) { throw ({ forbidden: field + ': ' + reason }); }
 
   if (has('_admin')) return;
+
+  // Retention (`couch retention`, README "Operations"): a closed job past the window leaves the team database as
+  // a tombstone carrying `retiredAt`, and the hub's copy gets the same `retiredAt`. Both replication selectors
+  // (replications.json) exclude `retiredAt`, so that tombstone can never delete the hub's copy, and the hub never
+  // sends a retired job back. Hence only the retention job may add or change `retiredAt`: a server admin (above)
+  // or the `outpost-admin` role, which administers every Outpost database anyway. Anyone else who could write it
+  // could delete a job from the team database while hiding the deletion from the hub.
+  if (newDoc.retiredAt !== undefined && !(oldDoc && !oldDoc._deleted && oldDoc.retiredAt === newDoc.retiredAt)) {
+    if ((userCtx.roles || []).indexOf('outpost-admin') === -1) forbid('retiredAt', 'only the retention job (couch retention) retires documents');
+    if (typeof newDoc.retiredAt !== 'string' || !ISO_TIME.test(newDoc.retiredAt)) forbid('retiredAt', 'must be an ISO time like 2026-01-31T09:00:00.000Z');
+    if (typeof newDoc.team !== 'string' || (TEAM !== null && newDoc.team !== TEAM)) forbid('team', 'a retired document keeps its team');
+    return;
+  }
+
   var replicator = has('outpost-replicator');
   var hq = has('hq');
   var team = TEAM === null ? (newDoc.team || (oldDoc && oldDoc.team)) : TEAM;

@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { bulkDocsRoutes } from './bulk-docs-route';
 import { bulkGetRoutes } from './bulk-get-route';
 import { changesRoutes } from './changes-route';
+import { compactionRoutes } from './compaction-route';
 import { gatekeeper } from './gatekeeper';
 import { installCouchErrors } from './http';
 import type { PouchApp } from './internals';
@@ -67,6 +68,7 @@ export function installOverrides(): void {
   overridePart('routes/changes', (app) => changesRoutes(app));
   overridePart('routes/bulk-get', (app) => bulkGetRoutes(app));
   overridePart('routes/bulk-docs', (app) => bulkDocsRoutes(app));
+  overridePart('routes/compact', (app) => compactionRoutes(app));
   overridePart('routes/security', (app, original) => {
     securityRoutes(app);
     original(app);
