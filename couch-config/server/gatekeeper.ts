@@ -6,18 +6,17 @@
 import type { NextFunction, Request, Response } from 'express';
 import { refusal, requiredAccess, type SecurityObject, type User } from './access';
 import { SECURITY_DOC_ID } from './db-fixes';
-import type { CouchRequest, PouchApp, PouchLike, PouchStatic } from './internals';
-import { requireCjs } from './internals';
+import { openExisting } from './db-lifecycle';
+import type { CouchRequest, PouchApp, PouchStatic } from './internals';
 import { sendJson } from './http';
 
-const { getOrCreateDB } = requireCjs('express-pouchdb/lib/create-or-delete-dbs') as {
-  getOrCreateDB(PouchDB: PouchStatic, name: string): Promise<PouchLike>;
-};
-
-
-/** The stored security object, or `null` when the database has none (CouchDB 3 then treats it as admin-only). */
+/**
+ * The stored security object, or `null` when the database has none (CouchDB 3 then treats it as admin-only) or
+ * is gone (the route then answers 404).
+ */
 export async function readSecurity(PouchDB: PouchStatic, dbName: string): Promise<SecurityObject | null> {
-  const db = await getOrCreateDB(PouchDB, dbName);
+  const db = await openExisting(PouchDB, dbName);
+  if (!db) return null;
   try {
     const doc = await db.get(SECURITY_DOC_ID);
     const security = doc.security as SecurityObject | undefined;

@@ -10,6 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { installDbFixes } from './db-fixes';
+import { installDbLifecycle } from './db-lifecycle';
 import { sendError, sendJson } from './http';
 import type { PouchApp, PouchStatic } from './internals';
 import { requireCjs } from './internals';
@@ -100,6 +101,7 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions = {}): Pro
   const secrets = storage === 'memory' ? ephemeralSecrets() : loadOrCreateSecrets(dataDir);
   const admin = opts.admin ?? { user: secrets.adminUser, password: secrets.adminPassword };
 
+  installDbLifecycle();
   installOverrides();
   const expressPouchDB = requireCjs('express-pouchdb') as typeof import('express-pouchdb');
   const pouchApp = expressPouchDB({
