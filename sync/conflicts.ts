@@ -9,9 +9,9 @@
  *
  * No handler for the type, or a handler that throws: the doc goes to the inbox, for a person to choose per field.
  */
-import type { Doc, LocalDb } from './db';
+import type { BulkResult, Doc, LocalDb } from './db';
 import { createConflictEntry, type WriteContext } from './docs';
-import { canonical, winningLeaf, type HandlerRegistry, type Leaf, type StoredDoc } from './merge';
+import { canonical, canonicalJson, winningLeaf, type HandlerRegistry, type Leaf, type StoredDoc } from './merge';
 import type { InboxEntry } from './status';
 
 export interface ResolverOptions {
@@ -51,8 +51,19 @@ export function createResolver(opts: ResolverOptions) {
     const winner = winningLeaf(leaves);
     const losers = leaves.filter((l) => l._rev !== winner._rev);
     const merged: Doc = { ...(canonical(body) as Record<string, unknown>), _id: id, _rev: winner._rev };
-    const results = await local.bulkDocs([merged, ...losers.map(loserTombstone)]);
-    const failed = results.find((r) => r.error);
+    // The merged body first, on its own: if a local edit moved the winner meanwhile, it fails (409) and nothing is
+    // written. It must not share a bulkDocs with the tombstones: PouchDB merges a refused revision into the
+    // revision tree it then stores for the next doc of the same id in that call, leaving a winning leaf with no
+    // body (every read of the doc then fails). Tombstones only after the merged body is stored, so a loser is
+    // never closed before its content is in the winner.
+    // When the merge only confirms the winner (the losers add nothing), no new revision is written on it: every
+    // device that resolves then writes the same tombstones whatever else it has seen, where a new revision on the
+    // winner would differ with each device's winner and start another conflict between identical bodies.
+    const { _rev: _winnerRev, _conflicts: _c, _revisions: _r, ...winnerBody } = winner as Leaf<StoredDoc> & { _conflicts?: unknown; _revisions?: unknown };
+    const confirmsWinner = canonicalJson(winnerBody) === canonicalJson({ ...(canonical(body) as Record<string, unknown>), _id: id });
+    const failure = (results: readonly BulkResult[]) => results.find((r) => r.error);
+    const failed = (confirmsWinner ? undefined : failure(await local.bulkDocs([merged]))) ??
+      (losers.length ? failure(await local.bulkDocs(losers.map(loserTombstone))) : undefined);
     if (failed) throw new Error(`writing the resolution of ${id} failed: ${failed.reason ?? failed.message ?? String(failed.error)}`);
     const audit = createConflictEntry(
       {

@@ -10,13 +10,14 @@
  * in the inbox for a person.
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import type { LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
+import type { Doc, LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
 import { readLocal, writeLocal } from './db';
 import { realTimers, type OnlineSignal, type Timers } from './environment';
 import { classifyError } from './errors';
 import { createResolver, type ResolverOptions } from './conflicts';
 import { initialSync, readInitialCheckpoint } from './initial-sync';
 import { INITIAL_STATUS, canTransition, type RejectedWrite, type SyncState, type SyncStatus } from './status';
+import { createRestoreGuard, type RestoreGuard } from './restore-guard';
 import { createStallGuard, type Fetch, type StallGuard } from './stall-guard';
 import { Subscribable } from './subscribable';
 
@@ -70,6 +71,10 @@ export class SyncController extends Subscribable {
 
   private readonly remote: RemoteDb;
   readonly stallGuard: StallGuard;
+  /** Notices a server restored from an older backup (restore-guard.ts). */
+  private readonly restoreGuard: RestoreGuard;
+  /** The push sent something since the last restore-guard mark. */
+  private pushedSinceMark = false;
   private readonly resolver: ReturnType<typeof createResolver> | null;
   /** Resolutions run one at a time, in order; a burst of pulled changes becomes one queue. */
   private resolving: Promise<void> = Promise.resolve();
@@ -85,6 +90,7 @@ export class SyncController extends Subscribable {
     const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     shieldInfo(this.remote);
+    this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random);
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
 
@@ -110,6 +116,27 @@ export class SyncController extends Subscribable {
     await this.resolver.resolveManually(id, choices);
     const inbox = this.status.inbox.filter((e) => e.id !== id);
     this.update({ inbox, conflicts: inbox.length });
+  }
+
+  /**
+   * Every local doc the server does not have yet, for the person to export before the device is wiped: the edits
+   * `pendingPush` counts (changes since the last caught-up push, minus what the pull wrote) plus the revisions the
+   * server refused. Current revisions with their attachments inline (base64), deletions as tombstones.
+   */
+  async unsyncedDocs(): Promise<Doc[]> {
+    const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
+    const changes = await this.opts.local.changes({ since: state?.seq ?? 0, include_docs: true, attachments: true, return_docs: true });
+    const docs = new Map<string, Doc>();
+    for (const c of changes.results) {
+      if (c.id.startsWith('_design/') || !c.doc || this.pulledRevs.get(c.id) === c.changes[0]?.rev) continue;
+      docs.set(c.id, c.doc);
+    }
+    // The push checkpoint has moved past refused revisions, so they are read one by one (while still current).
+    for (const r of this.status.rejected) {
+      const doc = (await this.opts.local.get(r.id, { attachments: true }).catch(() => null)) as Doc | null;
+      if (doc?._rev === r.rev) docs.set(r.id, doc);
+    }
+    return [...docs.values()];
   }
 
   getStatus = (): SyncStatus => this.status;
@@ -224,7 +251,12 @@ export class SyncController extends Subscribable {
       this.update({ initialProgress: null, lastSyncedAt: this.timers.now() });
     }
     const handedOver = await readLocal<{ pullSince: unknown }>(this.opts.local, LIVE_STATE);
-    if (handedOver) return this.startLive(generation, null);
+    if (handedOver) {
+      // A server restored from an older backup may lack what we pushed: then the push starts over from 0.
+      const restored = await this.restoreGuard.serverLostPushes();
+      if (!this.current(generation)) return;
+      return this.startLive(generation, null, restored);
+    }
     // Everything the fast path wrote came from the server: the push starts after it, and none of it is pending.
     const { update_seq } = await this.opts.local.info();
     await writeLocal(this.opts.local, PUSH_STATE, { seq: update_seq });
@@ -232,10 +264,11 @@ export class SyncController extends Subscribable {
   }
 
   /** `handover`: where the live feeds start right after the initial sync (later runs use PouchDB's checkpoints). */
-  private startLive(generation: number, handover: { pull: number | string; push: number | string } | null): void {
+  private startLive(generation: number, handover: { pull: number | string; push: number | string } | null, pushFromStart = false): void {
     const common = { live: true, retry: false, batch_size: this.opts.batchSize ?? 500, heartbeat: this.opts.heartbeatMs ?? 10_000 };
     this.pull = this.opts.local.replicate.from(this.remote, { ...common, selector: this.opts.selector, ...(handover ? { since: handover.pull } : {}) });
-    this.push = this.opts.local.replicate.to(this.remote, { ...common, ...(handover ? { since: handover.push } : {}) });
+    this.push = this.opts.local.replicate.to(this.remote, { ...common, ...(handover ? { since: handover.push } : pushFromStart ? { since: 0 } : {}) });
+    if (pushFromStart) this.pushedSinceMark = true;
     const onError = (err: unknown) => this.fail(err, generation);
     const onCaughtUp = (direction: 'pull' | 'push') => {
       if (!this.current(generation)) return;
@@ -254,8 +287,9 @@ export class SyncController extends Subscribable {
       .on('paused', (err) => (err ? onError(err) : onCaughtUp('pull')))
       .on('error', onError);
     this.push
-      .on('change', () => {
+      .on('change', (info: ReplicationInfo) => {
         if (!this.current(generation)) return;
+        if ((info.docs_written ?? 0) > 0) this.pushedSinceMark = true;
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
         this.background(this.refreshPending());
       })
@@ -328,6 +362,10 @@ export class SyncController extends Subscribable {
     await writeLocal(this.opts.local, PUSH_STATE, { seq: info.update_seq });
     this.pulledRevs.clear();
     if (this.status.pendingPush !== 0) this.update({ pendingPush: 0 });
+    if (this.pushedSinceMark) {
+      this.pushedSinceMark = false;
+      await this.restoreGuard.markPushed();
+    }
   }
 
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
@@ -364,9 +402,11 @@ export class SyncController extends Subscribable {
 }
 
 /**
- * PouchDB's replication asks the source for `info()` after every batch and never handles a failure of that call,
- * so a connection cut at that moment surfaced as an unhandled rejection. The caller still sees the rejection;
- * the extra handler only marks it as handled.
+ * PouchDB's replication asks the source for `info()` after every batch as `src.info().then(…)` and never handles a
+ * failure of that call, so a connection cut at that moment surfaced as an unhandled rejection. A handler on the
+ * returned promise cannot help (the rejection travels on into the `.then` PouchDB chains on it), so a failed
+ * `info()` resolves with a stand-in instead: the replication only uses it for its progress numbers, and a real
+ * network failure still reaches the engine through the replication's next request.
  */
 function shieldInfo(remote: RemoteDb): void {
   const db = remote as RemoteDb & { info?: (...args: unknown[]) => unknown };
@@ -374,8 +414,7 @@ function shieldInfo(remote: RemoteDb): void {
   if (typeof info !== 'function') return;
   db.info = (...args: unknown[]) => {
     const result = info.apply(remote, args);
-    if (result instanceof Promise) result.catch(() => {});
-    return result;
+    return result instanceof Promise ? result.catch(() => ({ update_seq: 0, doc_count: 0 })) : result;
   };
 }
 
