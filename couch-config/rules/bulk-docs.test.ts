@@ -103,6 +103,35 @@ describe('_bulk_docs', () => {
       expect(await stored(north.db, doc._id)).toEqual(expected);
     });
 
+    it('an update on one branch of a conflict is judged against its own parent, not against the winning branch', async () => {
+      const { north } = world();
+      const doc = await create(north.db, job({ team: north.id, by: north.lead.user }), north.lead);
+      const root = doc._rev.split('-')[1] ?? '';
+      // Two branches from the same revision: the lead cancelled (this branch wins: its id sorts higher) …
+      const cancelledRev = rev(2, 'zzzz-cancel');
+      const cancelled = { ...edited(doc, north.lead.user, { status: 'cancelled', statusRole: 'lead' }), _rev: cancelledRev, _revisions: { start: 2, ids: [cancelledRev.slice(2), root] } };
+      // … while the worker, offline, set off to the site.
+      const enRouteRev = rev(2, 'aaaa-enroute');
+      const enRoute = { ...edited(doc, north.worker.user, { status: 'en_route', statusRole: 'field' }), _rev: enRouteRev, _revisions: { start: 2, ids: [enRouteRev.slice(2), root] } };
+      for (const [branch, user] of [[cancelled, north.lead], [enRoute, north.worker]] as const) {
+        const res = await bulk(north.db, { new_edits: false, docs: [branch] }, user);
+        expect(res.body.find((r) => r.id === doc._id)?.error, JSON.stringify(res.body)).toBeUndefined();
+      }
+      // The worker's next edit continues their own branch: it reopens nothing, so it is allowed.
+      const nextRev = rev(3, 'bbbb-onsite');
+      const { _revisions: _r, _rev: _p, ...enRouteBody } = enRoute;
+      const onSite = {
+        ...edited({ ...enRouteBody, _rev: enRouteRev } as JobDoc & { _rev: string }, north.worker.user, { status: 'on_site' }),
+        _rev: nextRev,
+        _revisions: { start: 3, ids: [nextRev.slice(2), enRouteRev.slice(2), root] },
+      };
+      const res = await bulk(north.db, { new_edits: false, docs: [onSite] }, north.worker);
+      expect(res.body.find((r) => r.id === doc._id)?.error, JSON.stringify(res.body)).toBeUndefined();
+      const leaf = await couch<Record<string, unknown>>(`/${encodeURIComponent(north.db)}/${encodeURIComponent(doc._id)}?rev=${nextRev}`, { auth: north.worker });
+      expect(leaf.status).toBe(200);
+      expect(leaf.body.status).toBe('on_site');
+    });
+
     it("a field worker cannot graft a deletion onto a doc's history (_deleted:) and it stays live", async () => {
       const { north } = world();
       const doc = await create(north.db, job({ team: north.id, by: north.worker.user }), north.worker);

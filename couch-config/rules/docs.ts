@@ -37,6 +37,8 @@ export interface JobDoc extends DomainDoc {
   title: string;
   siteId?: string | null;
   status: JobStatus;
+  /** Role of whoever last set `status`. */
+  statusRole?: 'field' | 'lead' | 'hq';
   priority: 1 | 2 | 3 | 4;
   assignee?: string | null;
   due?: string | null;

@@ -4,6 +4,10 @@
  * - a replicated write (`new_edits: false`) keeps its own revision history. pouchdb-validation overwrites
  *   `newDoc._revisions` with the *stored* doc's history before it stores the doc, so PouchDB saw every replicated
  *   update of a validated database as already present and silently dropped it.
+ * - a replicated write is validated against its *parent*: the nearest revision of its own history that this
+ *   database holds, as CouchDB does. pouchdb-validation passes the current winner as `oldDoc`, so a legal merged
+ *   revision written on one branch was judged against another branch's body — and refused ("updatedBy: must be
+ *   your user name", "only a lead can reopen a cancelled job") while the tombstones written with it passed.
  * - inline attachments carry the `length` of their data, as CouchDB computes it, so validation never trusts a
  *   length the client made up.
  * - the stored security object (`_local/_security`, this stand-in's storage for `_security`) can be written only
@@ -61,6 +65,19 @@ export function pinRevisions(doc: WritableDoc): void {
   Object.defineProperty(doc, '_revisions', { get: () => revisions, set: () => {}, enumerable: true, configurable: true });
 }
 
+/** The revision ids of a replicated doc's own history, newest first, parent first (the doc's own rev excluded). */
+export function ancestorRevs(doc: WritableDoc): string[] {
+  const history = doc._revisions as { start?: unknown; ids?: unknown } | undefined;
+  if (!history || typeof history.start !== 'number' || !Array.isArray(history.ids)) return [];
+  const start = history.start;
+  return history.ids.slice(1).map((hash, i) => `${start - 1 - i}-${String(hash)}`);
+}
+
+class NotFoundError extends Error {
+  readonly status = 404;
+  override readonly name = 'not_found';
+}
+
 /** Sets each inline attachment's `length` from its base64 data. */
 export function measureAttachments(doc: WritableDoc): void {
   for (const att of Object.values(doc._attachments ?? {})) {
@@ -71,6 +88,42 @@ export function measureAttachments(doc: WritableDoc): void {
 export function installDbFixes(app: PouchApp): void {
   // First registered wrapper = outermost handler (pouchdb-wrappers chains handlers in install order).
   app.dbWrapper._wrappers.unshift((name, db, next) => {
+    // Per doc id: the ancestor lists of replicated writes being validated now (a stack: requests may overlap).
+    const replicatedParents = new Map<string, string[][]>();
+    const withParents = (docs: WritableDoc[]): (() => void) => {
+      const added: Array<[string, string[]]> = [];
+      for (const doc of docs) {
+        if (typeof doc?._id !== 'string') continue;
+        const revs = ancestorRevs(doc);
+        const stack = replicatedParents.get(doc._id) ?? [];
+        stack.push(revs);
+        replicatedParents.set(doc._id, stack);
+        added.push([doc._id, revs]);
+      }
+      return () => {
+        for (const [id, revs] of added) {
+          const stack = replicatedParents.get(id) ?? [];
+          stack.splice(stack.lastIndexOf(revs), 1);
+          if (stack.length === 0) replicatedParents.delete(id);
+        }
+      };
+    };
+    /** pouchdb-validation reads `oldDoc` with get(id, {revs: true}); for a replicated write, answer the parent. */
+    const parentForValidation = async (orig: () => Promise<unknown>, args: WrapperArgs) => {
+      const id = args.docId;
+      const stack = id === undefined || args.options.revs !== true || args.options.rev !== undefined ? undefined : replicatedParents.get(id);
+      const revs = stack?.[stack.length - 1];
+      if (!id || !revs) return orig();
+      for (const rev of revs) {
+        try {
+          return await args.base.get(id, { rev, revs: true });
+        } catch {
+          // not in this database (or compacted away): try the next older one
+        }
+      }
+      // No revision of its history is here: a new branch, validated as a new document (as CouchDB does).
+      throw new NotFoundError('missing');
+    };
     const withDbName = async (orig: () => Promise<unknown>, args: WrapperArgs) => {
       if (args.options.userCtx) args.options.userCtx = { ...args.options.userCtx, db: decodeURIComponent(name) };
       const docs = (args.docs ?? (args.doc ? [args.doc] : [])) as WritableDoc[];
@@ -83,9 +136,15 @@ export function installDbFixes(app: PouchApp): void {
         if (args.options.new_edits === false) pinRevisions(doc);
         measureAttachments(doc);
       }
-      return orig();
+      if (args.options.new_edits !== false) return orig();
+      const done = withParents(docs.filter((d) => typeof d === 'object' && d !== null));
+      try {
+        return await orig();
+      } finally {
+        done();
+      }
     };
-    wrappers.installWrapperMethods(db, Object.fromEntries(WRITE_METHODS.map((method) => [method, withDbName])));
+    wrappers.installWrapperMethods(db, { ...Object.fromEntries(WRITE_METHODS.map((method) => [method, withDbName])), get: parentForValidation });
     return next();
   });
 }
