@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inRequestOrder } from './db-fixes';
+import { inRequestOrder, MAX_DEPTH, nestingDepth } from './db-fixes';
 
 describe('inRequestOrder', () => {
   it('puts rejected docs back where they were requested', () => {
@@ -20,3 +20,13 @@ describe('inRequestOrder', () => {
   });
 });
 
+
+describe('nestingDepth', () => {
+  it('measures without recursion, so a hostile document cannot overflow the check', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(nestingDepth(deep)).toBeGreaterThan(MAX_DEPTH);
+    expect(nestingDepth({ a: { b: [1, { c: 2 }] } })).toBe(4);
+    expect(nestingDepth('text')).toBe(0);
+  });
+});

@@ -8,6 +8,8 @@
  *   database holds, as CouchDB does. pouchdb-validation passes the current winner as `oldDoc`, so a legal merged
  *   revision written on one branch was judged against another branch's body — and refused ("updatedBy: must be
  *   your user name", "only a lead can reopen a cancelled job") while the tombstones written with it passed.
+ * - a document nested deeper than MAX_DEPTH levels is refused with 400: PouchDB's recursive copies would overflow
+ *   the stack on it and answer 500.
  * - inline attachments carry the `length` of their data, as CouchDB computes it, so validation never trusts a
  *   length the client made up.
  * - the stored security object (`_local/_security`, this stand-in's storage for `_security`) can be written only
@@ -73,6 +75,28 @@ export function ancestorRevs(doc: WritableDoc): string[] {
   return history.ids.slice(1).map((hash, i) => `${start - 1 - i}-${String(hash)}`);
 }
 
+/** Far deeper than any Outpost document; shallow enough that PouchDB's recursive copies never overflow. */
+export const MAX_DEPTH = 500;
+
+/** How deep `value` nests (iterative, so a hostile document cannot overflow this check itself). */
+export function nestingDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+class BadRequestError extends Error {
+  readonly status = 400;
+  override readonly name = 'bad_request';
+}
+
 class NotFoundError extends Error {
   readonly status = 404;
   override readonly name = 'not_found';
@@ -133,6 +157,7 @@ export function installDbFixes(app: PouchApp): void {
       }
       for (const doc of docs) {
         if (typeof doc !== 'object' || doc === null) continue;
+        if (nestingDepth(doc) > MAX_DEPTH) throw new BadRequestError(`document is nested more than ${MAX_DEPTH} levels deep`);
         if (args.options.new_edits === false) pinRevisions(doc);
         measureAttachments(doc);
       }
