@@ -87,6 +87,16 @@ describe('createJob / createSite / createConflictEntry', () => {
 });
 
 describe('updateDoc', () => {
+  it('orders an edit after the stamps already on the doc, even when the clock of the other device ran ahead', () => {
+    const ahead = context('lead', T0 + 60_000); // a device whose clock is a minute ahead
+    const behind = context('field', T0);
+    const job = setStatus(sampleJob(ahead), 'en_route', ahead);
+    const edited = setStatus(job, 'on_site', behind); // made after seeing the other's write
+    expect(compareStamps(edited.clock.status as string, job.clock.status as string)).toBeGreaterThan(0);
+    const noted = addNote(edited, 'seen it', behind);
+    expect(compareStamps(noted.clock.notes as string, job.clock.status as string)).toBeGreaterThan(0);
+  });
+
   it('stamps exactly the fields whose value changed, and keeps the creation fields', () => {
     const job = deepFreeze({ ...sampleJob(), location: { lat: -41, lon: 174 } });
     const ctx = context('field', T0 + 60_000);

@@ -13,7 +13,7 @@
  *   cancelled one (as validate.js says; the helper throws before the server would refuse).
  */
 import { monotonicFactory } from 'ulid';
-import { parseStamp, type Hlc, type Stamp } from './hlc';
+import { maxStamp, parseStamp, type Hlc, type Stamp } from './hlc';
 import { canonicalJson } from './merge/canonical';
 import { sortItems } from './merge/items';
 
@@ -77,8 +77,19 @@ export type DomainDoc = JobDoc | SiteDoc | ConflictDoc;
 export interface WriteContext {
   readonly user: string;
   readonly role: Role;
-  readonly hlc: Pick<Hlc, 'tick'>;
+  /** `receive` (optional) lets an edit order after every stamp already on the doc it edits. */
+  readonly hlc: Pick<Hlc, 'tick'> & Partial<Pick<Hlc, 'receive'>>;
   now(): number;
+}
+
+/**
+ * The stamp for an edit of `doc`: first the clock takes in the doc's newest stamp, so an edit made after seeing
+ * someone's write (even from a device whose clock runs ahead) wins over it, as the person intended.
+ */
+function stampAfter(doc: DomainDoc, ctx: WriteContext): Stamp {
+  const newest = maxStamp(...Object.values(doc.clock ?? {}));
+  if (newest !== undefined) ctx.hlc.receive?.(newest);
+  return ctx.hlc.tick();
 }
 
 // Monotonic: ids made in the same millisecond still sort in the order they were made (a new job's checklist
@@ -150,7 +161,7 @@ export function updateDoc<D extends DomainDoc>(doc: D, changes: Changes<D>, ctx:
   });
   if (changed.length === 0) return doc;
   assertMayChangeStatus(Object.fromEntries(changed).status, statusOf(doc), ctx);
-  const stamp = ctx.hlc.tick();
+  const stamp = stampAfter(doc, ctx);
   const clock = { ...doc.clock, ...Object.fromEntries(changed.map(([field]) => [field, stamp])) };
   const statusRole = changed.some(([field]) => field === 'status') ? { statusRole: ctx.role } : {};
   return { ...doc, ...Object.fromEntries(changed), ...statusRole, clock, updatedAt: iso(ctx.now()), updatedBy: ctx.user };
@@ -167,7 +178,7 @@ type Authored = Readonly<{ by: string; at: string }>;
 
 /** Stamps `field`, and hands the new item's `by`/`at` to `edit`, which returns the changed fields. */
 function itemWrite(job: JobDoc, field: ItemField, ctx: WriteContext, edit: (authored: Authored) => Changes<JobDoc> & Pick<JobDoc, '_attachments'>): JobDoc {
-  const stamp = ctx.hlc.tick();
+  const stamp = stampAfter(job, ctx);
   const fields = edit({ by: ctx.user, at: iso(parseStamp(stamp).ms) });
   return { ...job, ...fields, clock: { ...job.clock, [field]: stamp }, updatedAt: iso(ctx.now()), updatedBy: ctx.user };
 }
