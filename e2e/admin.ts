@@ -3,6 +3,7 @@
  * app's screens are checked against. Jobs a test works on are created here, one per test, so tests running in
  * parallel never edit the same job.
  */
+import { isExpiredJob, retentionCutoff } from '../sync/retention';
 import { createAdminClient, type AdminClient } from '../couch-config/admin-client';
 import { createJob, type JobDoc, type Role } from '../sync/docs';
 import { createHlc } from '../sync/hlc';
@@ -33,6 +34,12 @@ export class ServerAdmin {
   async jobs(team: string): Promise<JobDoc[]> {
     const all = await this.client.ok<AllDocs<JobDoc>>('GET', `/${teamDb(team)}/_all_docs?include_docs=true`);
     return all.rows.flatMap((r) => (r.doc?.type === 'job' ? [r.doc] : []));
+  }
+
+  /** The team's jobs a field device keeps: closed jobs past the retention window stay on the server only. */
+  async jobsOnDevices(team: string): Promise<JobDoc[]> {
+    const cutoff = retentionCutoff(Date.now());
+    return (await this.jobs(team)).filter((job) => !isExpiredJob(job, cutoff));
   }
 
   /** Writes a new job into a team's database, authored by `by` as the app would; returns it with its revision. */

@@ -12,7 +12,7 @@ test("a north field worker's device has none of south's jobs and no way to reach
   await showAllStatuses(page);
 
   // The list holds exactly north's jobs (other tests add north jobs meanwhile, hence the polling).
-  await expect.poll(async () => (await listedCount(page)) - (await admin.jobs('north')).length, { timeout: 20_000 }).toBe(0);
+  await expect.poll(async () => (await listedCount(page)) - (await admin.jobsOnDevices('north')).length, { timeout: 20_000 }).toBe(0);
   const listed = new Set(await allListedTitles(page));
   const northTitles = new Set((await admin.jobs('north')).map((j) => j.title));
   // Seed titles repeat across teams; the ones only south has must be absent.

@@ -8,9 +8,9 @@ test("after sign-in the device downloads its team's jobs, and only those, then s
   await expect(app.syncBar).toBeVisible();
   await app.waitForLive();
   await expect(app.syncBar).toContainText('Up to date');
-  // Every job of north's database is on this device (other tests add jobs meanwhile, hence the polling).
+  // Every job of north's database a device keeps is on this device (other tests add jobs meanwhile, hence the polling).
   await showAllStatuses(page);
-  await expect.poll(async () => (await listedCount(page)) - (await admin.jobs(ana.team ?? 'north')).length, { timeout: 20_000 }).toBe(0);
+  await expect.poll(async () => (await listedCount(page)) - (await admin.jobsOnDevices(ana.team ?? 'north')).length, { timeout: 20_000 }).toBe(0);
   const stored = await page.evaluate(async () => {
     const names = (await indexedDB.databases()).map((d) => d.name ?? '');
     return names.filter((n) => n.includes('outpost-'));

@@ -10,8 +10,12 @@ import {
   browserOnlineSignal,
   createHandlerRegistry,
   createHlc,
+  createMaintenance,
   createSync,
+  devicePullSelector,
   domainHandlers,
+  trimLocalJobs,
+  type Maintenance,
   type RemoteDb,
   type Role,
   type SyncController,
@@ -49,6 +53,8 @@ export interface Device {
   readonly writer: WriteContext;
   /** The database this device replicates with, e.g. `outpost-team-north` or `outpost-hub`. */
   readonly remoteName: string;
+  /** Compacts the local database, and drops old closed jobs, while nobody is using it (storage stays bounded). */
+  readonly maintenance: Maintenance;
 }
 
 export function canWork(identity: Identity): identity is WorkingIdentity {
@@ -71,13 +77,16 @@ export function openDevice(identity: WorkingIdentity): Device {
   const remoteName = hq ? 'outpost-hub' : `outpost-team-${identity.team}`;
   const remoteUrl = `${location.origin}/couch/${encodeURIComponent(remoteName)}`;
   const writer: WriteContext = { user: identity.name, role: identity.role, hlc, now: Date.now };
+  const sameOrigin = (input: string | URL | Request, init?: RequestInit) => fetch(input, { ...init, credentials: 'same-origin' });
+  const openRemote = (f: typeof sameOrigin) => new PouchDB(remoteUrl, { fetch: f, skip_setup: true }) as unknown as RemoteDb;
   const sync = createSync({
     local,
-    remote: (fetch) => new PouchDB(remoteUrl, { fetch, skip_setup: true }) as unknown as RemoteDb,
-    fetch: (input, init) => fetch(input, { ...init, credentials: 'same-origin' }),
+    remote: openRemote,
+    fetch: sameOrigin,
     remoteId: remoteUrl,
-    // What this device keeps. Read security comes from the server's _security, not from this selector.
-    selector: hq ? { type: { $in: ['job', 'site'] } } : { team: identity.team },
+    // What this device keeps: its team's docs, minus closed jobs past the retention window (HQ: every team's
+    // jobs and sites). Read security comes from the server's _security, not from this selector.
+    selector: hq || !identity.team ? { type: { $in: ['job', 'site'] } } : devicePullSelector(identity.team, { now: Date.now() }),
     online: browserOnlineSignal(),
     conflicts: {
       registry: createHandlerRegistry({ byType: domainHandlers }),
@@ -86,5 +95,11 @@ export function openDevice(identity: WorkingIdentity): Device {
       team: identity.team ?? HQ_AUDIT_TEAM,
     },
   });
-  return { identity, local, sync, writer, remoteName };
+  const maintenance = createMaintenance({
+    local,
+    sync,
+    // HQ's device mirrors the hub, which keeps closed jobs on purpose; only team devices trim.
+    trim: hq ? undefined : () => trimLocalJobs({ local, remote: openRemote(sameOrigin), now: Date.now() }),
+  });
+  return { identity, local, sync, writer, remoteName, maintenance };
 }

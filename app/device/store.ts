@@ -25,16 +25,21 @@ export function createDeviceStore(open: (identity: WorkingIdentity) => Device = 
   const close = async (): Promise<void> => {
     const current = store.getState().device;
     store.setState({ device: null });
+    current?.maintenance.stop();
     await current?.sync.stopAndSettle();
   };
   return Object.assign(store, {
     open(identity: WorkingIdentity) {
       const current = store.getState().device;
       if (current && current.identity.name === identity.name && current.identity.team === identity.team) return current;
-      if (current) current.sync.stop();
+      if (current) {
+        current.maintenance.stop();
+        current.sync.stop();
+      }
       const device = open(identity);
       store.setState({ device });
       device.sync.start();
+      device.maintenance.start();
       return device;
     },
     close,
