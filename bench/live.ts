@@ -1,0 +1,176 @@
+/**
+ * Live propagation: D devices of one team (Node, pouchdb-node on disk, the sync engine, each with its own cookie
+ * jar) each create about one job per second for S seconds; every other device records when the job shows up in
+ * its local database. Reports p50/p95 of write → visible over every (job, other device) pair. The baseline, in
+ * the same run, is the same measurement with two devices: the latency of the pipeline without the crowd.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import PouchDB from 'pouchdb-node';
+import { createHlc, createJob, createSync, manualOnlineSignal, type LocalDb, type RemoteDb, type SyncController } from '../sync';
+import { teamDb } from '../couch-config/model';
+import type { BenchServer } from './server';
+
+export interface LiveResult {
+  devices: number;
+  seconds: number;
+  writes: number;
+  samples: number;
+  /** (job, device) pairs that never showed up before the deadline. */
+  missing: number;
+  p50: number;
+  p95: number;
+  max: number;
+  /** Share of one core used while the devices wrote: by the server process, and by this one (all devices). */
+  serverCores: number | null;
+  devicesCores: number;
+  /** How late this process's event loop ran its callbacks while the devices wrote (p99, ms). */
+  eventLoopDelayP99: number;
+}
+
+type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+interface LiveDevice {
+  name: string;
+  local: LocalDb & { close(): Promise<void> };
+  sync: SyncController;
+  stopFeed(): void;
+}
+
+/** A fetch with this device's own session cookie (PouchDB 9 on Node would otherwise share one jar). */
+function deviceFetch(): { fetch: Fetch; setCookie(cookie: string): void } {
+  let cookie: string | null = null;
+  return {
+    setCookie: (c) => (cookie = c),
+    async fetch(input, init = {}) {
+      const headers = new Headers(init.headers);
+      if (cookie) headers.set('cookie', cookie);
+      const res = await fetch(input, { ...init, headers });
+      const set = res.headers.get('set-cookie');
+      if (set?.startsWith('AuthSession=')) cookie = set.split(';')[0] ?? cookie;
+      return res;
+    },
+  };
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+
+/**
+ * An experiment the engine does not do (yet): the pull writes its checkpoint on the device only, saving one
+ * request to the server per pulled batch. `--pull-checkpoint target` measures what that would change.
+ */
+function checkpointPullOnDevice(local: LocalDb): void {
+  const from = local.replicate.from.bind(local.replicate);
+  local.replicate.from = (remote, opts) => from(remote, { ...opts, checkpoint: 'target' });
+}
+
+export async function runLive(server: BenchServer, team: string, accounts: Array<{ user: string; password: string }>, seconds: number, experiment: { pullCheckpointOnDevice?: boolean } = {}): Promise<LiveResult> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'outpost-bench-live-'));
+  const url = `${server.url}/${teamDb(team)}`;
+  const writtenAt = new Map<string, { at: number; by: string }>();
+  const latencies: number[] = [];
+  const seen = new Map<string, number>();
+  const devices: LiveDevice[] = [];
+  try {
+    for (const [i, account] of accounts.entries()) {
+      const name = `device-${i}`;
+      const jar = deviceFetch();
+      const login = await jar.fetch(`${server.url}/_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: account.user, password: account.password }) });
+      if (!login.ok) throw new Error(`sign-in of ${account.user} failed: ${login.status}`);
+      const local = new PouchDB(path.join(dir, name)) as unknown as LiveDevice['local'];
+      if (experiment.pullCheckpointOnDevice) checkpointPullOnDevice(local);
+      const sync = createSync({
+        local,
+        remote: (f) => new PouchDB(url, { fetch: f, skip_setup: true }) as unknown as RemoteDb,
+        fetch: jar.fetch,
+        remoteId: url,
+        selector: { team },
+        online: manualOnlineSignal(true),
+      });
+      const feed = local.changes({ since: 'now', live: true, return_docs: false });
+      feed.on('change', (change) => {
+        const written = writtenAt.get(change.id);
+        if (!written || written.by === name) return;
+        const key = `${change.id}@${name}`;
+        if (seen.has(key)) return;
+        const latency = performance.now() - written.at;
+        seen.set(key, latency);
+        latencies.push(latency);
+      });
+      feed.on('error', () => {});
+      devices.push({ name, local, sync, stopFeed: () => feed.cancel() });
+    }
+    for (const d of devices) d.sync.start();
+    const deadline = performance.now() + 300_000;
+    while (devices.some((d) => d.sync.getStatus().state.name !== 'live')) {
+      if (performance.now() > deadline) throw new Error('devices did not all reach live');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+
+    // Each device writes on its own 1 s beat, phases spread over the second.
+    let writes = 0;
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    const [wall0, server0, self0] = [performance.now(), server.cpuMs(), process.cpuUsage()];
+    const timers: Array<ReturnType<typeof setInterval>> = [];
+    await Promise.all(
+      devices.map(
+        (d, i) =>
+          new Promise<void>((resolve) => {
+            const account = accounts[i] as { user: string };
+            const ctx = { user: account.user, role: 'field' as const, hlc: createHlc({ deviceId: d.name, now: Date.now }), now: Date.now };
+            let n = 0;
+            const start = setTimeout(() => {
+              const beat = setInterval(() => {
+                if (++n > seconds) {
+                  clearInterval(beat);
+                  resolve();
+                  return;
+                }
+                const job = createJob({ team, title: `Live check ${d.name} #${n}` }, ctx);
+                writtenAt.set(job._id, { at: performance.now(), by: d.name });
+                writes++;
+                d.local.put(job).catch(() => writtenAt.delete(job._id));
+              }, 1000);
+              timers.push(beat);
+            }, (1000 * i) / devices.length);
+            timers.push(start as unknown as ReturnType<typeof setInterval>);
+          }),
+      ),
+    );
+    const wall = performance.now() - wall0;
+    const server1 = server.cpuMs();
+    const self = process.cpuUsage(self0);
+    loop.disable();
+    const expected = writes * (devices.length - 1);
+    const settle = performance.now() + 30_000;
+    while (latencies.length < expected && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
+    timers.forEach((t) => clearInterval(t));
+    const sorted = [...latencies].sort((a, b) => a - b);
+    return {
+      devices: devices.length,
+      seconds,
+      writes,
+      samples: sorted.length,
+      missing: expected - sorted.length,
+      p50: percentile(sorted, 50),
+      p95: percentile(sorted, 95),
+      max: sorted[sorted.length - 1] ?? NaN,
+      serverCores: server0 === null || server1 === null ? null : (server1 - server0) / wall,
+      devicesCores: (self.user + self.system) / 1000 / wall,
+      eventLoopDelayP99: loop.percentile(99) / 1e6,
+    };
+  } finally {
+    for (const d of devices) {
+      d.stopFeed();
+      await d.sync.stopAndSettle();
+      await d.local.close();
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
