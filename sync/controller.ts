@@ -91,7 +91,7 @@ export class SyncController extends Subscribable {
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     shieldInfo(this.remote);
     this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random);
-    this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
+    this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local, serverHas: (id, rev) => this.serverHas(id, rev) }) : null;
   }
 
   /** Resolves conflicts among `ids` (every conflicted doc when omitted); the rest goes to the inbox. */
@@ -234,7 +234,13 @@ export class SyncController extends Subscribable {
 
   private async connect(generation: number): Promise<void> {
     let checkpoint = await readInitialCheckpoint(this.opts.local);
+    /** How many docs this run's fast path stored; null when part of the download happened in an earlier run. */
+    let stored: number | null = null;
     if (!checkpoint?.complete) {
+      // Where local history stood before the download: the person may edit jobs as they arrive, and the push
+      // must cover those edits (not start after the download) while the downloaded docs are never pending.
+      if (!(await readLocal(this.opts.local, PUSH_STATE))) await writeLocal(this.opts.local, PUSH_STATE, { seq: (await this.opts.local.info()).update_seq });
+      stored = checkpoint ? null : 0;
       this.setState({ name: 'initial', done: checkpoint?.done ?? 0, total: null });
       checkpoint = await initialSync({
         local: this.opts.local,
@@ -242,6 +248,10 @@ export class SyncController extends Subscribable {
         selector: this.opts.selector,
         batchSize: this.opts.batchSize,
         shouldStop: () => !this.current(generation),
+        onStored: (docs) => {
+          if (stored !== null) stored += docs.length;
+          for (const doc of docs) if (doc._rev) this.pulledRevs.set(doc._id, doc._rev);
+        },
         onProgress: (done, total) => {
           if (!this.current(generation)) return;
           this.setState({ name: 'initial', done, total }, { initialProgress: { done, total } });
@@ -257,17 +267,53 @@ export class SyncController extends Subscribable {
       if (!this.current(generation)) return;
       return this.startLive(generation, null, restored);
     }
-    // Everything the fast path wrote came from the server: the push starts after it, and none of it is pending.
+    const push = await this.pushStartAfterDownload(stored);
+    await writeLocal(this.opts.local, PUSH_STATE, { seq: push });
+    this.startLive(generation, { pull: checkpoint.since, push });
+    this.background(this.refreshPending());
+  }
+
+  /**
+   * Whether the server holds this revision, as far as the device knows without asking: it came from the server,
+   * or the doc has not changed here since the last push that caught up. "No" when unsure, which only costs a
+   * merged body the winner's author (it is then this user's edit).
+   */
+  private async serverHas(id: string, rev: string): Promise<boolean> {
+    if (this.pulledRevs.get(id) === rev) return true;
+    const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
+    if (!state) return false;
+    const changed = await this.opts.local.changes({ since: state.seq, doc_ids: [id], return_docs: true });
+    return changed.results.length === 0;
+  }
+
+  /**
+   * Where the push starts after the download. The fast path's docs came from the server; anything else written
+   * meanwhile (an edit of a job that had just arrived) must be pushed. If the sequence moved by exactly what the
+   * fast path stored, nothing else was written: start after it. Otherwise start just before the first doc whose
+   * revision is not the one downloaded (`_revs_diff` skips what the server has).
+   */
+  private async pushStartAfterDownload(stored: number | null): Promise<number | string> {
+    const before = (await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE))?.seq ?? 0;
     const { update_seq } = await this.opts.local.info();
-    await writeLocal(this.opts.local, PUSH_STATE, { seq: update_seq });
-    this.startLive(generation, { pull: checkpoint.since, push: update_seq });
+    if (stored !== null && typeof before === 'number' && typeof update_seq === 'number' && update_seq - before === stored) return update_seq;
+    const changes = await this.opts.local.changes({ since: before, return_docs: true });
+    for (const change of changes.results) {
+      if (change.id.startsWith('_design/') || this.pulledRevs.get(change.id) === change.changes[0]?.rev) continue;
+      return typeof change.seq === 'number' ? change.seq - 1 : before;
+    }
+    return update_seq;
   }
 
   /** `handover`: where the live feeds start right after the initial sync (later runs use PouchDB's checkpoints). */
   private startLive(generation: number, handover: { pull: number | string; push: number | string } | null, pushFromStart = false): void {
     const common = { live: true, retry: false, batch_size: this.opts.batchSize ?? 500, heartbeat: this.opts.heartbeatMs ?? 10_000 };
     this.pull = this.opts.local.replicate.from(this.remote, { ...common, selector: this.opts.selector, ...(handover ? { since: handover.pull } : {}) });
-    this.push = this.opts.local.replicate.to(this.remote, { ...common, ...(handover ? { since: handover.push } : pushFromStart ? { since: 0 } : {}) });
+    this.push = this.opts.local.replicate.to(this.remote, {
+      ...common,
+      // Design docs on the device are its own (e.g. the job list's Mango index); the server would refuse them.
+      filter: isDomainDoc,
+      ...(handover ? { since: handover.push } : pushFromStart ? { since: 0 } : {}),
+    });
     if (pushFromStart) this.pushedSinceMark = true;
     const onError = (err: unknown) => this.fail(err, generation);
     const onCaughtUp = (direction: 'pull' | 'push') => {
@@ -370,6 +416,8 @@ export class SyncController extends Subscribable {
 
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
   private async refreshPending(): Promise<void> {
+    // During the download every write is the fast path's; counting would rescan a growing feed after each page.
+    if (this.status.state.name === 'initial') return;
     const epoch = this.pendingEpoch;
     const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
     const changes = await this.opts.local.changes({ since: state?.seq ?? 0, return_docs: true });
@@ -399,6 +447,10 @@ export class SyncController extends Subscribable {
       if (scheduled !== null) this.timers.clearTimeout(scheduled);
     };
   }
+}
+
+function isDomainDoc(doc: Doc): boolean {
+  return !doc._id.startsWith('_design/');
 }
 
 /**

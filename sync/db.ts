@@ -45,6 +45,8 @@ export interface ReplicateOptions {
   batches_limit?: number;
   heartbeat?: number;
   checkpoint?: 'source' | 'target' | false;
+  /** Push only: which local docs to send. */
+  filter?: (doc: Doc) => boolean;
 }
 
 export interface BulkResult {

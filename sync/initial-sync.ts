@@ -33,6 +33,8 @@ export interface InitialSyncOptions {
   selector: Record<string, unknown>;
   batchSize?: number;
   onProgress?(done: number, total: number | null): void;
+  /** Each stored page's docs (revisions as on the server), so the engine can tell them from local edits. */
+  onStored?(docs: ReadonlyArray<Readonly<{ _id: string; _rev?: string }>>): void;
   /** Checked between batches; a stopped run keeps its checkpoint. */
   shouldStop?(): boolean;
 }
@@ -150,6 +152,7 @@ export async function initialSync(opts: InitialSyncOptions): Promise<InitialChec
         const results = await opts.local.bulkDocs(docs, { new_edits: false });
         const failed = results.find((r) => r.error);
         if (failed) throw new Error(`storing ${failed.id} failed: ${failed.reason ?? failed.message ?? String(failed.error)}`);
+        opts.onStored?.(docs);
       }
       stored = { since: page.last_seq, done: stored.done + live, complete: last };
       if (last || performance.now() - savedAt >= CHECKPOINT_MS) await save();

@@ -277,6 +277,34 @@ describe('sync scenarios', () => {
     expect((await readInitialCheckpoint(d.local))?.complete).toBe(true);
   }, 30_000);
 
+  it('an edit made while the first download is still running reaches the server; downloaded docs are never pending', async () => {
+    const d = await device(lead);
+    const { sync } = startSync(d, { selector: EVERYTHING, batchSize: 50 });
+    let editedId: string | null = null;
+    let editing: Promise<unknown> | null = null;
+    const pendingSeen: number[] = [];
+    sync.subscribe(() => {
+      const status = sync.getStatus();
+      if (status.state.name === 'initial') pendingSeen.push(status.pendingPush);
+      // The person opens a job that has just arrived and edits it before the rest has downloaded.
+      if (!editing && status.initialProgress && status.initialProgress.done > 0) {
+        editing = d.local.allDocs({ startkey: 'job:', endkey: 'job:\uffff', limit: 1 }).then(async (res) => {
+          const id = res.rows[0]?.id;
+          if (!id) throw new Error('no job stored yet');
+          editedId = id;
+          await edit(d, id, { priority: 1, title: 'Edited during the download' });
+        });
+      }
+    });
+    await state(sync, 'live');
+    await editing;
+    expect(editedId).not.toBeNull();
+    await eventually('edit on the server', async () => ((await serverDoc(editedId as unknown as string)).title === 'Edited during the download' ? true : undefined));
+    expect(Math.max(0, ...pendingSeen)).toBe(0);
+    await settled(d, sync);
+    expect(sync.getStatus().pendingPush).toBe(0);
+  }, 30_000);
+
   it('session expiry: needs-login keeps every edit; after login and resume they reach the server, no initial sync again', async () => {
     const d = await device(worker);
     const { sync } = startSync(d, { selector: EVERYTHING });
