@@ -112,31 +112,34 @@ export function measureAttachments(doc: WritableDoc): void {
 export function installDbFixes(app: PouchApp): void {
   // First registered wrapper = outermost handler (pouchdb-wrappers chains handlers in install order).
   app.dbWrapper._wrappers.unshift((name, db, next) => {
-    // Per doc id: the ancestor lists of replicated writes being validated now (a stack: requests may overlap).
+    // Per doc id: the ancestor lists of replicated writes waiting to be validated, in the order of their docs.
+    // pouchdb-validation asks for each doc's `oldDoc` in that order, by id only; one batch often holds several
+    // revisions of one doc (a merged body and the tombstones of its losing branches), so each ask takes the next.
     const replicatedParents = new Map<string, string[][]>();
     const withParents = (docs: WritableDoc[]): (() => void) => {
       const added: Array<[string, string[]]> = [];
       for (const doc of docs) {
         if (typeof doc?._id !== 'string') continue;
         const revs = ancestorRevs(doc);
-        const stack = replicatedParents.get(doc._id) ?? [];
-        stack.push(revs);
-        replicatedParents.set(doc._id, stack);
+        const queue = replicatedParents.get(doc._id) ?? [];
+        queue.push(revs);
+        replicatedParents.set(doc._id, queue);
         added.push([doc._id, revs]);
       }
       return () => {
         for (const [id, revs] of added) {
-          const stack = replicatedParents.get(id) ?? [];
-          stack.splice(stack.lastIndexOf(revs), 1);
-          if (stack.length === 0) replicatedParents.delete(id);
+          const queue = replicatedParents.get(id) ?? [];
+          const left = queue.indexOf(revs);
+          if (left !== -1) queue.splice(left, 1);
+          if (queue.length === 0) replicatedParents.delete(id);
         }
       };
     };
     /** pouchdb-validation reads `oldDoc` with get(id, {revs: true}); for a replicated write, answer the parent. */
     const parentForValidation = async (orig: () => Promise<unknown>, args: WrapperArgs) => {
       const id = args.docId;
-      const stack = id === undefined || args.options.revs !== true || args.options.rev !== undefined ? undefined : replicatedParents.get(id);
-      const revs = stack?.[stack.length - 1];
+      const queue = id === undefined || args.options.revs !== true || args.options.rev !== undefined ? undefined : replicatedParents.get(id);
+      const revs = queue?.shift();
       if (!id || !revs) return orig();
       for (const rev of revs) {
         try {
