@@ -84,7 +84,11 @@ export class SyncController extends Subscribable {
     this.timers = opts.timers ?? realTimers;
     this.random = opts.random ?? Math.random;
     const heartbeat = opts.heartbeatMs ?? 10_000;
-    this.stallGuard = createStallGuard(opts.fetch ?? ((input, init) => fetch(input, init)), this.timers, opts.stallMs ?? Math.max(3 * heartbeat, 5_000));
+    const base: Fetch = opts.fetch ?? ((input, init) => fetch(input, init));
+    // Offline means no requests at all: a replication being cancelled may still ask for its checkpoint, and that
+    // request would only hang or fail on a dead network. It fails here at once, as the network would.
+    const whenOnline: Fetch = (input, init) => (opts.online.isOnline() ? base(input, init) : Promise.reject(new TypeError('Failed to fetch: this device is offline')));
+    this.stallGuard = createStallGuard(whenOnline, this.timers, opts.stallMs ?? Math.max(3 * heartbeat, 5_000));
     this.remote = opts.remote(this.stallGuard.fetch);
     const pinned = this.remote as RemoteDb & { id?: () => Promise<string>; name?: unknown };
     const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);

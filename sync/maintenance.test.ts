@@ -7,34 +7,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import PouchDB from 'pouchdb-node';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Timers } from './environment';
+import { fakeTimers } from './testing/fake-timers';
 import { createMaintenance, type CompactableDb, type SyncLike } from './maintenance';
 import type { SyncStateName } from './status';
 
-function fakeTimers() {
-  let now = 0;
-  let next = 1;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  const timers: Timers = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = next++;
-      pending.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout: (id) => pending.delete(id as number),
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [id, t] of [...pending]) {
-      if (t.at <= now) {
-        pending.delete(id);
-        t.fn();
-      }
-    }
-  };
-  return { timers, advance };
-}
 
 /** The engine's status as maintenance reads it, set by hand. */
 function syncState(initial: SyncStateName, pendingPush = 0) {
@@ -49,7 +25,7 @@ const dirs: string[] = [];
 const dbs: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   await Promise.all(dbs.splice(0).map((db) => db.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 type Db = CompactableDb & { put(doc: Record<string, unknown>): Promise<{ rev: string }>; get(id: string, opts?: Record<string, unknown>): Promise<Record<string, unknown>>; close(): Promise<void> };

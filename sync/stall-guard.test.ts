@@ -1,32 +1,8 @@
 /** The watchdog with fake timers: no test sleeps. */
 import { describe, expect, it } from 'vitest';
-import type { Timers } from './environment';
+import { fakeTimers } from './testing/fake-timers';
 import { createStallGuard, StalledError } from './stall-guard';
 
-function fakeTimers() {
-  let now = 0;
-  let next = 1;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  const timers: Timers = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      const id = next++;
-      pending.set(id, { at: now + ms, fn });
-      return id;
-    },
-    clearTimeout: (id) => pending.delete(id as number),
-  };
-  const advance = (ms: number) => {
-    now += ms;
-    for (const [id, t] of [...pending]) {
-      if (t.at <= now) {
-        pending.delete(id);
-        t.fn();
-      }
-    }
-  };
-  return { timers, advance, pending: () => pending.size };
-}
 
 /** A response whose body sends the given chunks only when told to. */
 function controllableResponse() {

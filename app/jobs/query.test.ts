@@ -33,7 +33,7 @@ const open = (): TestDb => new PouchDB(path.join(dir, `db-${++counter}`)) as unk
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'outpost-jobs-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 
 interface JobSpec {
   id: string;

@@ -14,7 +14,7 @@ const open = () => new PouchDB(path.join(dir, `db-${++n}`)) as unknown as AppDb;
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'outpost-save-'));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
 
 function writer(user: string, role: WriteContext['role'] = 'field'): WriteContext {
   let t = Date.UTC(2026, 0, 1);

@@ -1,15 +1,11 @@
 /** The `couch` CLI as an operator runs it: a real process against a real (embedded) server. */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 import { startEmbeddedServer, type EmbeddedServer } from '../server/index';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
-const TSX = createRequire(import.meta.url).resolve('tsx/cli');
 
 let server: EmbeddedServer;
 let dir: string;
@@ -23,21 +19,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the CLI asynchronously: the server under test lives in this process and must keep answering. */
-function couch(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, MAIN, ...args], {
-      env: { ...process.env, COUCH_URL: server.url, COUCH_ADMIN_USER: server.admin.user, COUCH_ADMIN_PASSWORD: server.admin.password },
-      timeout: 60_000,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const couch = (...args: string[]) => runCli(server, ...args);
 
 describe('couch CLI', () => {
   it('exits 2 with the usage on bad arguments', async () => {

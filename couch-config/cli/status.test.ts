@@ -3,11 +3,8 @@
  * replications from `_scheduler/docs`, and "behind" measured as docs a replication still has to copy. Then the
  * Prometheus forms (text and the exporter), and the operations commands as an operator runs them (a process).
  */
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
 import { createAdminClient, type AdminClient } from '../admin-client';
 import { HUB_DB, teamDb } from '../model';
 import { startEmbeddedServer, type EmbeddedServer } from '../server/index';
@@ -16,8 +13,6 @@ import { setup } from './setup';
 import { collectStatus, formatStatus, prometheusText } from './status';
 import { serveMetrics } from './status-exporter';
 
-const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
-const TSX = createRequire(import.meta.url).resolve('tsx/cli');
 
 let server: EmbeddedServer;
 let client: AdminClient;
@@ -45,20 +40,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-function couch(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [TSX, MAIN, ...args], {
-      env: { ...process.env, COUCH_URL: server.url, COUCH_ADMIN_USER: server.admin.user, COUCH_ADMIN_PASSWORD: server.admin.password },
-      timeout: 60_000,
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const couch = (...args: string[]) => runCli(server, ...args);
 
 describe('couch status', () => {
   it('counts conflicted docs, lists replications and measures how far each side is behind', async () => {

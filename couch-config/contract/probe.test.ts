@@ -165,7 +165,7 @@ describe('a user of another team', () => {
       expect((await local.allDocs()).rows).toEqual([]);
     } finally {
       await local.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     }
   });
 });

@@ -69,7 +69,7 @@ describe('PouchDB 9 replication as a member', () => {
   afterAll(async () => {
     for (const replication of running) replication.cancel();
     await Promise.allSettled([remote.close(), ...locals.map((l) => l.close())]);
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   });
 
   it('a one-shot pull with a selector brings only the matching docs', async () => {

@@ -23,7 +23,7 @@ async function start(dataDir: string, port = 0): Promise<EmbeddedServer> {
 }
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
 });
 
 async function login(url: string, name: string, password: string): Promise<string> {

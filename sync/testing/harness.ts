@@ -34,7 +34,7 @@ export async function startWorld(teams: string[] = ['north']): Promise<World> {
     dir,
     async close() {
       await server.close();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     },
   };
 }
