@@ -339,7 +339,10 @@ export class SyncController extends Subscribable {
     this.push
       .on('change', (info: ReplicationInfo) => {
         if (!this.current(generation)) return;
-        if ((info.docs_written ?? 0) > 0) this.pushedSinceMark = true;
+        if ((info.docs_written ?? 0) > 0 && !this.pushedSinceMark) {
+          this.pushedSinceMark = true;
+          this.background(this.restoreGuard.notePushing());
+        }
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
         this.background(this.refreshPending());
       })

@@ -13,6 +13,10 @@
  * write them). On every (re)connect it reads the server's copy: missing, or another token, means the server is not
  * the one we last pushed to — the push then starts from sequence 0. That costs one `_revs_diff` per batch of
  * local changes, and sends only what the server lacks.
+ *
+ * Between a push sending something and its token being written, the device keeps an `unconfirmed` flag: a device
+ * that went offline in that window cannot tell a restore from the token (the server still has the previous one,
+ * and so would a backup taken just before), so it pushes from 0 on its next connection too.
  */
 import type { LocalDb, RemoteDb } from './db';
 import { readLocal, writeLocal } from './db';
@@ -25,11 +29,15 @@ interface GuardState {
   marker: string;
   /** The token of the last caught-up push, or null before the first. */
   token: string | null;
+  /** The push sent something that no token confirms yet. */
+  unconfirmed?: boolean;
 }
 
 export interface RestoreGuard {
   /** True when the server lacks the mark of our last caught-up push, i.e. it may lack what we pushed. */
   serverLostPushes(): Promise<boolean>;
+  /** The push has sent something: until markPushed, a reconnect pushes from 0. */
+  notePushing(): Promise<void>;
   /** After a push caught up: a new token, on the device first, then on the server. */
   markPushed(): Promise<void>;
 }
@@ -45,7 +53,7 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
 
   async function state(): Promise<GuardState> {
     const saved = await readLocal<GuardState>(local, LOCAL_STATE);
-    if (saved) return { marker: saved.marker, token: saved.token };
+    if (saved) return { marker: saved.marker, token: saved.token, ...(saved.unconfirmed ? { unconfirmed: true } : {}) };
     const fresh = { marker: newToken(), token: null };
     await writeLocal(local, LOCAL_STATE, fresh);
     return fresh;
@@ -73,10 +81,18 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
 
   return {
     async serverLostPushes() {
-      const { marker, token } = await state();
+      const { marker, token, unconfirmed } = await state();
+      if (unconfirmed) return true;
       if (token === null) return false;
       const onServer = await readRemote(marker);
       return onServer?.token !== token;
+    },
+    notePushing() {
+      marking = marking.catch(() => {}).then(async () => {
+        const current = await state();
+        if (!current.unconfirmed) await writeLocal(local, LOCAL_STATE, { ...current, unconfirmed: true });
+      });
+      return marking;
     },
     markPushed() {
       marking = marking.catch(() => {}).then(async () => {
