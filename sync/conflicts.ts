@@ -21,13 +21,6 @@ export interface ResolverOptions {
   context: WriteContext;
   deviceId: string;
   team: string;
-  /**
-   * Whether the server holds `rev` of `id`. Asked when the winner is a merge this device wrote with another
-   * person's authorship: the server judges a merge against the nearest ancestor *it* holds, and if that merge
-   * never reached it, it would judge the new one against another author's revision — and refuse it. Then the new
-   * merge is written as this user's edit instead. Without this option the winner's author is always kept.
-   */
-  serverHas?(id: string, rev: string): Promise<boolean>;
 }
 
 export interface ResolveReport {
@@ -53,25 +46,22 @@ export function loserTombstone(leaf: Leaf<StoredDoc>): Doc {
 
 export function createResolver(opts: ResolverOptions) {
   const { local, registry } = opts;
-  /** Revisions this device wrote as merges that keep someone else's authorship. */
-  const mergedWithOthersAuthor = new Set<string>();
 
   async function writeResolution(id: string, leaves: readonly Leaf<StoredDoc>[], body: Readonly<Record<string, unknown>>, handler: string, decidedFields: readonly string[]): Promise<void> {
     const winner = winningLeaf(leaves);
-    const losers = leaves.filter((l) => l._rev !== winner._rev);
-    // Whose edit the merge is. Normally this user's: the server judges it against the nearest ancestor *it* holds,
+    // Whose edit the merge is: this user's. The server judges a merge against the nearest ancestor *it* holds,
     // which need not be this device's winner (a merge not pushed yet, a branch it never saw), so only the writer's
     // own name is sure to pass. Devices resolving the same conflict then write bodies that differ only in that
     // name; the next round sees nothing to merge and closes the extra branches with tombstones alone.
-    // The exception: a lead's or HQ's cancellation carried by a field worker's device must keep its author (the
-    // server lets a field worker write `cancelled` only as a carried resolution), as long as the winner it keeps
-    // the author of is known to be on the server.
-    const carriesCancel = opts.context.role === 'field' && body.status === 'cancelled';
-    const keepsAuthor =
-      body.updatedBy === opts.context.user ||
-      (carriesCancel && !mergedWithOthersAuthor.has(winner._rev) && (!opts.serverHas || (await opts.serverHas(id, winner._rev))));
-    const authored = keepsAuthor ? body : { ...body, updatedBy: opts.context.user, updatedAt: new Date(opts.context.now()).toISOString() };
-    const merged: Doc = { ...(canonical(authored) as Record<string, unknown>), _id: id, _rev: winner._rev };
+    const authored = body.updatedBy === opts.context.user ? body : { ...body, updatedBy: opts.context.user, updatedAt: new Date(opts.context.now()).toISOString() };
+    // A field worker may not set `cancelled`. Carrying a lead's or HQ's cancellation, the merge goes on top of that
+    // cancelled leaf instead of the winner: the server then sees a cancelled job stay cancelled.
+    const carried = opts.context.role === 'field' && body.status === 'cancelled' && winner.status !== 'cancelled'
+      ? leaves.find((l) => l.status === 'cancelled' && (l.statusRole === 'lead' || l.statusRole === 'hq'))
+      : undefined;
+    const parent = carried ?? winner;
+    const losers = leaves.filter((l) => l._rev !== parent._rev);
+    const merged: Doc = { ...(canonical(authored) as Record<string, unknown>), _id: id, _rev: parent._rev };
     // The merged body first, on its own: if a local edit moved the winner meanwhile, it fails (409) and nothing is
     // written. It must not share a bulkDocs with the tombstones: PouchDB merges a refused revision into the
     // revision tree it then stores for the next doc of the same id in that call, leaving a winning leaf with no
@@ -82,14 +72,22 @@ export function createResolver(opts: ResolverOptions) {
     // winner would differ with each device's winner and start another conflict between identical bodies.
     const { _rev: _winnerRev, _conflicts: _c, _revisions: _r, ...winnerBody } = winner as Leaf<StoredDoc> & { _conflicts?: unknown; _revisions?: unknown };
     // Judged before authorship: a merge that only confirms the winner writes nothing new, whoever resolves it.
-    const confirmsWinner = canonicalJson(winnerBody) === canonicalJson({ ...(canonical(body) as Record<string, unknown>), _id: id });
+    const confirmsWinner = parent === winner && canonicalJson(winnerBody) === canonicalJson({ ...(canonical(body) as Record<string, unknown>), _id: id });
     const failure = (results: readonly BulkResult[]) => results.find((r) => r.error);
+    const problem = (failed: BulkResult) => new Error(`writing the resolution of ${id} failed: ${failed.reason ?? failed.message ?? String(failed.error)}`);
     const mergedResults = confirmsWinner ? [] : await local.bulkDocs([merged]);
-    const written = mergedResults[0];
-    if (written?.rev && !written.error && merged.updatedBy !== opts.context.user) mergedWithOthersAuthor.add(written.rev);
-    const failed = failure(mergedResults) ?? (losers.length ? failure(await local.bulkDocs(losers.map(loserTombstone))) : undefined);
-    if (failed) throw new Error(`writing the resolution of ${id} failed: ${failed.reason ?? failed.message ?? String(failed.error)}`);
-    const audit = createConflictEntry(
+    const mergeFailed = failure(mergedResults);
+    if (mergeFailed) throw problem(mergeFailed);
+    const closed = losers.length ? await local.bulkDocs(losers.map(loserTombstone)) : [];
+    // Whatever was written is on record, also when a branch moved meanwhile and its tombstone was refused (the
+    // next round resolves the rest).
+    if (mergedResults.length > 0 || closed.some((r) => !r.error)) await local.put(auditEntry(id, leaves, handler, decidedFields) as unknown as Doc);
+    const closeFailed = failure(closed);
+    if (closeFailed) throw problem(closeFailed);
+  }
+
+  function auditEntry(id: string, leaves: readonly Leaf<StoredDoc>[], handler: string, decidedFields: readonly string[]) {
+    return createConflictEntry(
       {
         team: opts.team,
         docId: id,
@@ -100,7 +98,6 @@ export function createResolver(opts: ResolverOptions) {
       },
       opts.context,
     );
-    await local.put(audit as unknown as Doc);
   }
 
   /** Resolves what the handlers can among `ids` (or every conflicted doc); the rest is the inbox. */

@@ -95,7 +95,7 @@ export class SyncController extends Subscribable {
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     shieldInfo(this.remote);
     this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random);
-    this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local, serverHas: (id, rev) => this.serverHas(id, rev) }) : null;
+    this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
 
   /** Resolves conflicts among `ids` (every conflicted doc when omitted); the rest goes to the inbox. */
@@ -275,19 +275,6 @@ export class SyncController extends Subscribable {
     await writeLocal(this.opts.local, PUSH_STATE, { seq: push });
     this.startLive(generation, { pull: checkpoint.since, push });
     this.background(this.refreshPending());
-  }
-
-  /**
-   * Whether the server holds this revision, as far as the device knows without asking: it came from the server,
-   * or the doc has not changed here since the last push that caught up. "No" when unsure, which only costs a
-   * merged body the winner's author (it is then this user's edit).
-   */
-  private async serverHas(id: string, rev: string): Promise<boolean> {
-    if (this.pulledRevs.get(id) === rev) return true;
-    const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
-    if (!state) return false;
-    const changed = await this.opts.local.changes({ since: state.seq, doc_ids: [id], return_docs: true });
-    return changed.results.length === 0;
   }
 
   /**
