@@ -3,15 +3,8 @@
 // breaks Node's everywhere else in the project (see couch-config/contract/pouchdb-node.d.ts).
 
 declare module 'pouchdb-browser/lib/index.es.js' {
-  export interface BulkResult {
-    ok?: boolean;
-    id?: string;
-    rev?: string;
-    error?: unknown;
-    name?: string;
-    reason?: string;
-    message?: string;
-  }
+  /** One write's outcome, as the sync engine reads it. */
+  export type BulkResult = import('../sync/db').BulkResult;
   export interface Database {
     readonly adapter: string;
     bulkDocs(docs: object[], opts?: { new_edits?: boolean }): Promise<BulkResult[]>;

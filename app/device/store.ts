@@ -32,10 +32,7 @@ export function createDeviceStore(open: (identity: WorkingIdentity) => Device = 
     open(identity: WorkingIdentity) {
       const current = store.getState().device;
       if (current && current.identity.name === identity.name && current.identity.team === identity.team) return current;
-      if (current) {
-        current.maintenance.stop();
-        current.sync.stop();
-      }
+      if (current) void close();
       const device = open(identity);
       store.setState({ device });
       device.sync.start();

@@ -1,28 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import PouchDB from 'pouchdb-node';
-import find from 'pouchdb-find/lib/index.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHlc, createJob, type WriteContext } from '../../sync';
+import { describe, expect, it } from 'vitest';
+import { createJob } from '../../sync';
 import type { AppDb } from '../device/db';
 import { createJobListStore, type JobListStore } from './list-store';
+import { testWriter, useLocalDbs } from './testing/local-dbs';
 
-(PouchDB as unknown as { plugin(plugin: unknown): void }).plugin(find);
+const open = useLocalDbs<AppDb>('list');
 
-let dir: string;
-let n = 0;
-const open = () => new PouchDB(path.join(dir, `db-${++n}`)) as unknown as AppDb;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'outpost-list-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-
-const lead: WriteContext = (() => {
-  let t = Date.UTC(2026, 0, 1);
-  const now = () => ++t;
-  return { user: 'ben', role: 'lead', now, hlc: createHlc({ deviceId: 'dev-ben', now }) };
-})();
+const lead = testWriter('ben', 'lead');
 
 /** Resolves once the store's state passes `check`. */
 function until(store: JobListStore, check: (s: ReturnType<JobListStore['getState']>) => boolean): Promise<void> {

@@ -1,15 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import PouchDB from 'pouchdb-node';
-import find from 'pouchdb-find/lib/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSeed } from '../../couch-config/seed';
 import type { AppDb } from '../device/db';
 import { localDay } from './job-filter';
+import { useLocalDbs } from './testing/local-dbs';
 import { DEFAULT_JOB_QUERY, JOB_LIST_INDEX, prepareJobQueries, queryJobs, type JobQuery, type JobQueryDb, type JobRow } from './query';
-
-(PouchDB as unknown as { plugin(plugin: unknown): void }).plugin(find);
 
 // The app's database type is what the job list screen passes in.
 const _appDbIsAJobQueryDb: (db: AppDb) => JobQueryDb = (db) => db;
@@ -26,14 +20,7 @@ const NOW = new Date(2026, 0, 15, 9, 30).getTime(); // local time, as the device
 const ctx = { user: 'ana', now: NOW };
 const day = (offset: number) => localDay(NOW, offset);
 
-let dir: string;
-let counter = 0;
-const open = (): TestDb => new PouchDB(path.join(dir, `db-${++counter}`)) as unknown as TestDb;
-
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'outpost-jobs-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
+const open = useLocalDbs<TestDb>('jobs');
 
 interface JobSpec {
   id: string;

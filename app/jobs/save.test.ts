@@ -1,26 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import PouchDB from 'pouchdb-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addNote, createHlc, createJob, setStatus, type JobDoc, type WriteContext } from '../../sync';
+import { describe, expect, it } from 'vitest';
+import { addNote, createJob, setStatus, type JobDoc } from '../../sync';
 import type { AppDb } from '../device/db';
 import { isQuotaExceeded } from '../device/db';
 import { saveEdit, saveNew, SaveError } from './save';
+import { testWriter as writer, useLocalDbs } from './testing/local-dbs';
 
-let dir: string;
-let n = 0;
-const open = () => new PouchDB(path.join(dir, `db-${++n}`)) as unknown as AppDb;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'outpost-save-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-
-function writer(user: string, role: WriteContext['role'] = 'field'): WriteContext {
-  let t = Date.UTC(2026, 0, 1);
-  const now = () => ++t;
-  return { user, role, now, hlc: createHlc({ deviceId: `dev-${user}`, now }) };
-}
+const open = useLocalDbs<AppDb>('save');
 
 describe('saving edits on the device', () => {
   it('applies an edit again to a revision written in between, so both changes are kept', async () => {
