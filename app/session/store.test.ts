@@ -104,7 +104,7 @@ describe('session store', () => {
 
   it('signs out, and keeps the session with a notice when sign-out fails', async () => {
     const store = createSessionStore(
-      scriptedApi({ getSession: [ana], signOut: [{ ok: false, failure: { kind: 'http', status: 500, error: 'boom', reason: null } }, ok(undefined)] }),
+      scriptedApi({ getSession: [ana, anonymous], signOut: [{ ok: false, failure: { kind: 'http', status: 500, error: 'boom', reason: null } }, ok(undefined)] }),
     );
     await store.getState().check();
     const signingOut = store.getState().signOut();
@@ -187,7 +187,7 @@ describe('session store', () => {
     it('signing out forgets the person and wipes their data after the server ended the session', async () => {
       const mem = memory();
       const order: string[] = [];
-      const api = scriptedApi({ getSession: [ana], signOut: [ok(undefined)] });
+      const api = scriptedApi({ getSession: [ana, anonymous], signOut: [ok(undefined)] });
       const store = createSessionStore(
         api,
         { beforeSignOut: async () => void order.push('stop sync'), afterSignOut: async (who) => void order.push(`wipe ${who.name}`) },
@@ -218,6 +218,15 @@ describe('session store', () => {
       expect(api.calls).toEqual(['signOut', 'getSession']);
       expect(next.getState().session).toEqual({ status: 'signed-out', notice: null });
       expect(mem.owesServerSignOut()).toBe(false);
+    });
+
+    it('ends a session that a late response renewed during the sign-out', async () => {
+      const api = scriptedApi({ getSession: [ana, ana], signOut: [ok(undefined), ok(undefined)] });
+      const store = createSessionStore(api, {}, memory());
+      await store.getState().check();
+      await store.getState().signOut();
+      expect(api.calls).toEqual(['getSession', 'signOut', 'getSession', 'signOut']);
+      expect(store.getState().session).toEqual({ status: 'signed-out', notice: null });
     });
 
     it('renews an expired session for the same person and says why when it cannot', async () => {

@@ -139,6 +139,12 @@ export function createSessionStore(api: SessionApi, hooks: SessionHooks = {}, me
           () => (offline ? MESSAGES.signedOutOffline : null),
           () => MESSAGES.wipeFailed,
         );
+        // A response the sync had in flight may have carried a renewed session cookie past the sign-out. By now
+        // (after the wipe) every such response has landed: if the server still knows us, end that session too.
+        if (!offline) {
+          const still = await api.getSession();
+          if (still.ok && still.value.name !== null) await api.signOut();
+        }
         transition(pending, { status: 'signed-out', notice: wiped });
       },
 
