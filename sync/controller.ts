@@ -93,7 +93,7 @@ export class SyncController extends Subscribable {
     const pinned = this.remote as RemoteDb & { id?: () => Promise<string>; name?: unknown };
     const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
-    shieldInfo(this.remote);
+    quietInfo(this.remote, () => this.timers.now());
     this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random);
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
@@ -303,6 +303,10 @@ export class SyncController extends Subscribable {
       ...common,
       // Design docs on the device are its own (e.g. the job list's Mango index); the server would refuse them.
       filter: isDomainDoc,
+      // The push checkpoint lives on the device only. A server that lost what was pushed (restored, recreated)
+      // is told apart by the restore guard, which then pushes from 0; a checkpoint on the server would add a read
+      // and a write to every batch — also to each batch of pulled docs, which the push sees as local changes.
+      checkpoint: 'source',
       ...(handover ? { since: handover.push } : pushFromStart ? { since: 0 } : {}),
     });
     if (pushFromStart) this.pushedSinceMark = true;
@@ -448,19 +452,32 @@ function isDomainDoc(doc: Doc): boolean {
 }
 
 /**
- * PouchDB's replication asks the source for `info()` after every batch as `src.info().then(…)` and never handles a
- * failure of that call, so a connection cut at that moment surfaced as an unhandled rejection. A handler on the
- * returned promise cannot help (the rejection travels on into the `.then` PouchDB chains on it), so a failed
- * `info()` resolves with a stand-in instead: the replication only uses it for its progress numbers, and a real
- * network failure still reaches the engine through the replication's next request.
+ * PouchDB's replication asks the source for `info()` when it starts and after every batch, only to fill in its
+ * progress numbers (which Outpost does not read): on a live pull that is one request to the server per batch, on
+ * every device. Here one answer serves for `INFO_REUSE_MS`, and calls made meanwhile share it.
+ *
+ * PouchDB also never handles a failure of that call (`src.info().then(…)`), so a connection cut at that moment
+ * surfaced as an unhandled rejection. A handler on the returned promise cannot help (the rejection travels on into
+ * the `.then` PouchDB chains on it), so a failed `info()` resolves with a stand-in instead; a real network failure
+ * still reaches the engine through the replication's next request.
  */
-function shieldInfo(remote: RemoteDb): void {
+const INFO_REUSE_MS = 30_000;
+
+function quietInfo(remote: RemoteDb, now: () => number): void {
   const db = remote as RemoteDb & { info?: (...args: unknown[]) => unknown };
   const info = db.info;
   if (typeof info !== 'function') return;
+  let last: { at: number; answer: Promise<unknown> } | null = null;
   db.info = (...args: unknown[]) => {
+    if (args.length === 0 && last && now() - last.at < INFO_REUSE_MS) return last.answer;
     const result = info.apply(remote, args);
-    return result instanceof Promise ? result.catch(() => ({ update_seq: 0, doc_count: 0 })) : result;
+    if (!(result instanceof Promise)) return result;
+    const answer = result.catch(() => {
+      last = null;
+      return { update_seq: 0, doc_count: 0 };
+    });
+    if (args.length === 0) last = { at: now(), answer };
+    return answer;
   };
 }
 

@@ -66,15 +66,23 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
     return (await res.json()) as { token?: string; _rev?: string };
   }
 
+  /** The marker's revision on the server as of our last write: the next write needs no read first. */
+  let knownRev: string | null | undefined;
+
   async function writeRemote(marker: string, token: string): Promise<void> {
     for (let attempt = 0; attempt < 3; attempt++) {
-      const current = await readRemote(marker);
+      const rev = knownRev !== undefined ? knownRev : ((await readRemote(marker))?._rev ?? null);
       const res = await remote.fetch(remotePath(marker), {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, ...(current?._rev ? { _rev: current._rev } : {}) }),
+        body: JSON.stringify({ token, ...(rev ? { _rev: rev } : {}) }),
       });
-      if (res.ok) return;
+      if (res.ok) {
+        knownRev = ((await res.json()) as { rev?: string }).rev ?? undefined;
+        return;
+      }
+      // Someone else's write, or a server restored meanwhile: read the current revision and try again.
+      knownRev = undefined;
       if (res.status !== 409) throw httpError('writing the push marker', res.status);
     }
   }
@@ -85,6 +93,7 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
       if (unconfirmed) return true;
       if (token === null) return false;
       const onServer = await readRemote(marker);
+      knownRev = onServer?._rev ?? null;
       return onServer?.token !== token;
     },
     notePushing() {
