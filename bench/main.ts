@@ -20,6 +20,8 @@ setMaxListeners(0);
 const TEAM = 'bench';
 const LARGE_TEAM = 'bulk';
 const LIVE_TEAM = 'live';
+/** Crowd sizes measured before the full one (those below `--devices`). */
+const LIVE_LADDER = [10, 20, 30];
 const CONTENDERS: readonly InitialContender[] = ['outpost', 'peer', 'limit', 'outpost-idb'];
 
 let opts: BenchOptions;
@@ -164,12 +166,24 @@ async function liveScenario(server: BenchServer): Promise<void> {
   const experiment = { pullCheckpointOnDevice: opts.pullCheckpoint === 'target' };
   const baseline: LiveResult = await runLive(server, LIVE_TEAM, accounts.slice(0, 2), Math.min(opts.seconds, 10), experiment);
   log(`  2 devices: p50 ${baseline.p50.toFixed(0)} ms, p95 ${baseline.p95.toFixed(0)} ms`);
-  const crowd: LiveResult = await runLive(server, LIVE_TEAM, accounts, opts.seconds, experiment);
   const load = (r: LiveResult) => `server ${r.serverCores === null ? '?' : r.serverCores.toFixed(2)} cores, devices ${r.devicesCores.toFixed(2)} cores, device event-loop delay p99 ${r.eventLoopDelayP99.toFixed(0)} ms`;
+  const report = (r: LiveResult) => {
+    log(`  ${r.devices} devices: ${r.writes} writes, ${r.samples} samples, ${r.missing} missing; p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, max ${r.max.toFixed(0)} ms`);
+    log(`  (${load(r)})`);
+  };
   log(`  (${load(baseline)})`);
-  log(`  ${crowd.devices} devices: ${crowd.writes} writes, ${crowd.samples} samples, ${crowd.missing} missing; p50 ${crowd.p50.toFixed(0)} ms, p95 ${crowd.p95.toFixed(0)} ms, max ${crowd.max.toFixed(0)} ms`);
-  log(`  (${load(crowd)})`);
-  raw.live = { baseline, crowd };
+  // Smaller crowds first: where latency starts to climb shows whether the engine or this machine runs out first
+  // (the server and all simulated devices share its cores).
+  const ladder: LiveResult[] = [];
+  for (const size of LIVE_LADDER.filter((n) => n < opts.devices)) {
+    const step = await runLive(server, LIVE_TEAM, accounts.slice(0, size), Math.min(opts.seconds, 15), experiment);
+    report(step);
+    ladder.push(step);
+    rows.push({ scenario: `live propagation, ${size} devices × ${step.seconds} s (one run)`, outpost: `p50 ${step.p50.toFixed(0)} ms, p95 ${step.p95.toFixed(0)} ms`, baseline: `2 devices p95 ${baseline.p95.toFixed(0)} ms`, ratio: x(step.p95 / baseline.p95), target: 'informative', met: null });
+  }
+  const crowd: LiveResult = await runLive(server, LIVE_TEAM, accounts, opts.seconds, experiment);
+  report(crowd);
+  raw.live = { baseline, ladder, crowd };
   Object.assign(medians, { liveP50Ms: crowd.p50, liveP95Ms: crowd.p95, liveBaselineP95Ms: baseline.p95 });
   rows.push({
     scenario: `live propagation, ${crowd.devices} devices × ${opts.seconds} s (one run)${experiment.pullCheckpointOnDevice ? ', pull checkpoint on device' : ''}`,
