@@ -20,8 +20,6 @@ export interface BenchOptions {
   write: boolean;
   /** Also profile one Outpost initial sync (Chromium CPU profiler). */
   profile: boolean;
-  /** Live scenario experiment: 'target' = the pull keeps its checkpoint on the device only. */
-  pullCheckpoint: 'both' | 'target';
 }
 
 export const SCENARIOS = ['initial', 'large', 'reconnect', 'conflicts', 'query', 'live', 'bundle'] as const;
@@ -31,8 +29,7 @@ const CONTENDERS: readonly string[] = ['outpost', 'peer', 'limit', 'outpost-idb'
 export const USAGE = `Usage: npm run bench -- [--smoke] [--only ${SCENARIOS.join(',')}] [--jobs 10000] [--runs 5]
   [--large 50000] [--large-runs 1] [--edits 500] [--reconnect-runs 3] [--conflicts 1000] [--conflict-runs 3]
   [--devices 50] [--seconds 30] [--queries 50] [--batch <initial-sync batch size>]
-  [--contenders outpost,peer,limit,outpost-idb] [--bundle-from build|dist] [--no-write] [--profile]
-  [--pull-checkpoint both|target]`;
+  [--contenders outpost,peer,limit,outpost-idb] [--bundle-from build|dist] [--no-write] [--profile]`;
 
 const FULL = { jobs: 10_000, runs: 5, large: 50_000, largeRuns: 1, edits: 500, reconnectRuns: 3, conflicts: 1000, conflictRuns: 3, devices: 50, seconds: 30, queries: 50 };
 const SMOKE = { jobs: 300, runs: 1, large: 600, largeRuns: 1, edits: 20, reconnectRuns: 1, conflicts: 30, conflictRuns: 1, devices: 3, seconds: 3, queries: 10 };
@@ -51,7 +48,6 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   let batch: number | undefined;
   let write = true;
   let profile = false;
-  let pullCheckpoint: BenchOptions['pullCheckpoint'] = 'both';
   let contenders = new Set<string>(CONTENDERS);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
@@ -84,9 +80,6 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       const unknown = wanted.filter((c) => !CONTENDERS.includes(c));
       if (unknown.length || wanted.length === 0) throw new UsageError(`--contenders: unknown "${unknown.join(',') || value}"; pick from ${CONTENDERS.join(', ')}`);
       contenders = new Set(wanted);
-    } else if (flag === '--pull-checkpoint') {
-      if (value !== 'both' && value !== 'target') throw new UsageError(`--pull-checkpoint wants both or target, got "${value}"`);
-      pullCheckpoint = value;
     } else if (flag === '--bundle-from') {
       if (value !== 'build' && value !== 'dist') throw new UsageError(`--bundle-from wants build or dist, got "${value}"`);
       bundleFrom = value;
@@ -95,5 +88,5 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     }
   }
   if (sizes.large === 0) only.delete('large');
-  return { ...sizes, batch, bundleFrom, only, contenders, smoke, write, profile, pullCheckpoint };
+  return { ...sizes, batch, bundleFrom, only, contenders, smoke, write, profile };
 }

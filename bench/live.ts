@@ -60,16 +60,7 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-/**
- * An experiment the engine does not do (yet): the pull writes its checkpoint on the device only, saving one
- * request to the server per pulled batch. `--pull-checkpoint target` measures what that would change.
- */
-function checkpointPullOnDevice(local: LocalDb): void {
-  const from = local.replicate.from.bind(local.replicate);
-  local.replicate.from = (remote, opts) => from(remote, { ...opts, checkpoint: 'target' });
-}
-
-export async function runLive(server: BenchServer, team: string, accounts: Array<{ user: string; password: string }>, seconds: number, experiment: { pullCheckpointOnDevice?: boolean } = {}): Promise<LiveResult> {
+export async function runLive(server: BenchServer, team: string, accounts: Array<{ user: string; password: string }>, seconds: number): Promise<LiveResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'outpost-bench-live-'));
   const url = `${server.url}/${teamDb(team)}`;
   const writtenAt = new Map<string, { at: number; by: string }>();
@@ -83,7 +74,6 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
       const login = await jar.fetch(`${server.url}/_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: account.user, password: account.password }) });
       if (!login.ok) throw new Error(`sign-in of ${account.user} failed: ${login.status}`);
       const local = new PouchDB(path.join(dir, name)) as unknown as LiveDevice['local'];
-      if (experiment.pullCheckpointOnDevice) checkpointPullOnDevice(local);
       const sync = createSync({
         local,
         remote: (f) => new PouchDB(url, { fetch: f, skip_setup: true }) as unknown as RemoteDb,

@@ -163,8 +163,7 @@ async function liveScenario(server: BenchServer): Promise<void> {
     accounts.push({ user, password: await server.addFieldWorker(user, LIVE_TEAM) });
   }
   await server.seedTeam(LIVE_TEAM, 50, 3, 'live0');
-  const experiment = { pullCheckpointOnDevice: opts.pullCheckpoint === 'target' };
-  const baseline: LiveResult = await runLive(server, LIVE_TEAM, accounts.slice(0, 2), Math.min(opts.seconds, 10), experiment);
+  const baseline: LiveResult = await runLive(server, LIVE_TEAM, accounts.slice(0, 2), Math.min(opts.seconds, 10));
   log(`  2 devices: p50 ${baseline.p50.toFixed(0)} ms, p95 ${baseline.p95.toFixed(0)} ms`);
   const load = (r: LiveResult) => `server ${r.serverCores === null ? '?' : r.serverCores.toFixed(2)} cores, devices ${r.devicesCores.toFixed(2)} cores, device event-loop delay p99 ${r.eventLoopDelayP99.toFixed(0)} ms`;
   const report = (r: LiveResult) => {
@@ -176,17 +175,17 @@ async function liveScenario(server: BenchServer): Promise<void> {
   // (the server and all simulated devices share its cores).
   const ladder: LiveResult[] = [];
   for (const size of LIVE_LADDER.filter((n) => n < opts.devices)) {
-    const step = await runLive(server, LIVE_TEAM, accounts.slice(0, size), Math.min(opts.seconds, 15), experiment);
+    const step = await runLive(server, LIVE_TEAM, accounts.slice(0, size), Math.min(opts.seconds, 15));
     report(step);
     ladder.push(step);
     rows.push({ scenario: `live propagation, ${size} devices × ${step.seconds} s (one run)`, outpost: `p50 ${step.p50.toFixed(0)} ms, p95 ${step.p95.toFixed(0)} ms`, baseline: `2 devices p95 ${baseline.p95.toFixed(0)} ms`, ratio: x(step.p95 / baseline.p95), target: 'informative', met: null });
   }
-  const crowd: LiveResult = await runLive(server, LIVE_TEAM, accounts, opts.seconds, experiment);
+  const crowd: LiveResult = await runLive(server, LIVE_TEAM, accounts, opts.seconds);
   report(crowd);
   raw.live = { baseline, ladder, crowd };
   Object.assign(medians, { liveP50Ms: crowd.p50, liveP95Ms: crowd.p95, liveBaselineP95Ms: baseline.p95 });
   rows.push({
-    scenario: `live propagation, ${crowd.devices} devices × ${opts.seconds} s (one run)${experiment.pullCheckpointOnDevice ? ', pull checkpoint on device' : ''}`,
+    scenario: `live propagation, ${crowd.devices} devices × ${opts.seconds} s (one run)`,
     outpost: `p50 ${crowd.p50.toFixed(0)} ms, p95 ${crowd.p95.toFixed(0)} ms`,
     baseline: `2 devices p95 ${baseline.p95.toFixed(0)} ms`,
     ratio: x(crowd.p95 / baseline.p95),

@@ -94,7 +94,7 @@ export class SyncController extends Subscribable {
     const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     quietInfo(this.remote, () => this.timers.now());
-    this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random);
+    this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random, () => this.timers.now());
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
 
@@ -266,14 +266,16 @@ export class SyncController extends Subscribable {
     }
     const handedOver = await readLocal<{ pullSince: unknown }>(this.opts.local, LIVE_STATE);
     if (handedOver) {
-      // A server restored from an older backup may lack what we pushed: then the push starts over from 0.
+      // A server restored from an older backup may lack what we pushed: then the push starts over from 0, and so
+      // does the pull (the restored database may number its changes differently).
       const restored = await this.restoreGuard.serverLostPushes();
+      const pullSince = restored ? 0 : await this.restoreGuard.pullResumesAt();
       if (!this.current(generation)) return;
-      return this.startLive(generation, null, restored);
+      return this.startLive(generation, { pull: pullSince }, restored);
     }
     const push = await this.pushStartAfterDownload(stored);
     await writeLocal(this.opts.local, PUSH_STATE, { seq: push });
-    this.startLive(generation, { pull: checkpoint.since, push });
+    this.startLive(generation, { pull: checkpoint.since, push, handover: true });
     this.background(this.refreshPending());
   }
 
@@ -295,10 +297,21 @@ export class SyncController extends Subscribable {
     return update_seq;
   }
 
-  /** `handover`: where the live feeds start right after the initial sync (later runs use PouchDB's checkpoints). */
-  private startLive(generation: number, handover: { pull: number | string; push: number | string } | null, pushFromStart = false): void {
+  /**
+   * `from.pull`: where the pull starts (the initial sync's end, or the server's mark of this device's pull: see
+   * restore-guard.ts). `from.push`: where the push starts right after the initial sync; later runs resume from the
+   * push's own checkpoint, or from 0 when `pushFromStart`.
+   */
+  private startLive(generation: number, from: { pull: number | string; push?: number | string; handover?: boolean }, pushFromStart = false): void {
     const common = { live: true, retry: false, batch_size: this.opts.batchSize ?? 500, heartbeat: this.opts.heartbeatMs ?? 10_000 };
-    this.pull = this.opts.local.replicate.from(this.remote, { ...common, selector: this.opts.selector, ...(handover ? { since: handover.pull } : {}) });
+    this.pull = this.opts.local.replicate.from(this.remote, {
+      ...common,
+      selector: this.opts.selector,
+      since: from.pull,
+      // On the device only: the restore guard marks on the server where the pull may resume, once a minute
+      // instead of a read and a write per pulled batch.
+      checkpoint: 'target',
+    });
     this.push = this.opts.local.replicate.to(this.remote, {
       ...common,
       // Design docs on the device are its own (e.g. the job list's Mango index); the server would refuse them.
@@ -307,8 +320,11 @@ export class SyncController extends Subscribable {
       // is told apart by the restore guard, which then pushes from 0; a checkpoint on the server would add a read
       // and a write to every batch — also to each batch of pulled docs, which the push sees as local changes.
       checkpoint: 'source',
-      ...(handover ? { since: handover.push } : pushFromStart ? { since: 0 } : {}),
+      ...(from.push !== undefined ? { since: from.push } : pushFromStart ? { since: 0 } : {}),
     });
+    this.restoreGuard.connected();
+    /** The newest sequence the pull has stored: where it started, then each batch's checkpoint. */
+    let pulledThrough = from.pull;
     if (pushFromStart) this.pushedSinceMark = true;
     const onError = (err: unknown) => this.fail(err, generation);
     const onCaughtUp = (direction: 'pull' | 'push') => {
@@ -325,7 +341,16 @@ export class SyncController extends Subscribable {
         if (docs.length) void this.resolveConflicts(docs.map((d) => d._id));
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
       })
-      .on('paused', (err) => (err ? onError(err) : onCaughtUp('pull')))
+      .on('checkpoint', (event: { checkpoint?: number | string }) => {
+        if (event.checkpoint === undefined || !this.current(generation)) return;
+        pulledThrough = event.checkpoint;
+        this.restoreGuard.notePulled(pulledThrough);
+      })
+      .on('paused', (err) => {
+        if (err) return onError(err);
+        if (this.current(generation)) this.restoreGuard.notePulled(pulledThrough);
+        onCaughtUp('pull');
+      })
       .on('error', onError);
     this.push
       .on('change', (info: ReplicationInfo) => {
@@ -340,7 +365,7 @@ export class SyncController extends Subscribable {
       .on('denied', (err) => this.background(this.recordRejected(err)))
       .on('paused', (err) => (err ? onError(err) : onCaughtUp('push')))
       .on('error', onError);
-    if (handover) this.background(writeLocal(this.opts.local, LIVE_STATE, { pullSince: handover.pull, pushSince: handover.push }));
+    if (from.handover) this.background(writeLocal(this.opts.local, LIVE_STATE, { pullSince: from.pull, pushSince: from.push }));
     // Still `connecting` until the server has answered: `live` is only claimed on the first caught-up event.
     // On every (re)connect: anything left conflicted, e.g. by a run that stopped mid-way.
     void this.resolveConflicts();

@@ -33,6 +33,8 @@ export interface Replication {
   on(event: 'paused' | 'error' | 'complete', fn: (errOrInfo?: unknown) => void): Replication;
   on(event: 'active', fn: () => void): Replication;
   on(event: 'denied', fn: (err: unknown) => void): Replication;
+  /** After each batch's checkpoint is stored (`checkpoint`), and as documents are compared (other fields). */
+  on(event: 'checkpoint', fn: (event: { checkpoint?: number | string }) => void): Replication;
   cancel(): void;
 }
 

@@ -142,4 +142,11 @@ it.each([
   online.set(true);
   await serverHas(device, [...before.map((d) => d._id), ...lost]);
   await eventually('caught up', () => (sync.getStatus().state.name === 'live' && sync.getStatus().pendingPush === 0 ? true : undefined));
+
+  // Written by someone else after the restore: the restored database numbers its changes anew, below where this
+  // device's own pull checkpoint stands, and the device still receives it.
+  const lead: WriteContext = { user: 'admin', role: 'hq', hlc: createHlc({ deviceId: 'hq-desk', now: Date.now }), now: Date.now };
+  const fresh = createJob({ team: 'north', title: 'Written after the restore' }, lead);
+  await world.admin.ok('PUT', docPath(fresh._id), fresh);
+  await eventually('the job written after the restore on the device', async () => ((await device.local.get(fresh._id).catch(() => null)) ? true : undefined));
 }, 90_000);

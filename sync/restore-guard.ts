@@ -1,31 +1,40 @@
 /**
- * Restore-safe push (ARCHITECTURE §4): when the server's database was restored from an older backup, push again
- * everything the server lacks.
+ * Restore safety (ARCHITECTURE §4): when the server's database was restored from an older backup, push again
+ * everything the server lacks, and pull again everything after the point the backup knew this device had reached.
  *
- * PouchDB resumes a push from the checkpoint it finds on both sides. A restore that drops `_local` docs (a backup
- * made by replication) leaves no checkpoint, and PouchDB starts over by itself. A restore of the database files
- * brings back the checkpoint as it was at backup time; when that is from the same replication session as the
- * device's own checkpoint, PouchDB trusts the device's later sequence, and every edit pushed between the backup and
- * the restore is silently never sent again (the failure medic/cht-core#8093 describes).
+ * Push. PouchDB resumes a push from its checkpoint. A restore of the database files brings back the server as it
+ * was at backup time; a device resuming from its own later checkpoint would never send again what it pushed
+ * between the backup and the restore (the failure medic/cht-core#8093 describes). So after each push that caught
+ * up having sent something, the device writes a fresh random token, first into a `_local` doc of its own, then into
+ * a `_local` doc on the server (`_local` docs skip validation; any member may write them). On every (re)connect it
+ * reads the server's copy: missing, or another token, means the server is not the one we last pushed to — the
+ * push then starts from sequence 0. That costs one `_revs_diff` per batch of local changes, and sends only what
+ * the server lacks. Between a push sending something and its token being written, the device keeps an
+ * `unconfirmed` flag: a device that went offline in that window cannot tell a restore from the token (the server
+ * still has the previous one, and so would a backup taken just before), so it pushes from 0 next time too.
  *
- * So after each push that caught up having sent something, the device writes a fresh random token, first into a
- * `_local` doc of its own, then into a `_local` doc on the server (`_local` docs skip validation; any member may
- * write them). On every (re)connect it reads the server's copy: missing, or another token, means the server is not
- * the one we last pushed to — the push then starts from sequence 0. That costs one `_revs_diff` per batch of
- * local changes, and sends only what the server lacks.
- *
- * Between a push sending something and its token being written, the device keeps an `unconfirmed` flag: a device
- * that went offline in that window cannot tell a restore from the token (the server still has the previous one,
- * and so would a backup taken just before), so it pushes from 0 on its next connection too.
+ * Pull. The pull keeps its checkpoint on the device only (PouchDB's default also writes it on the server: a read
+ * and a write per pulled batch, on every device). Where it resumes is marked on the server instead, at most once a
+ * minute and at the first pulled batch or catch-up of each connection: `_local/outpost-pulled-<marker>` holds a sequence the device
+ * had pulled through. A backup holds the mark as it was then, never ahead of the data it holds, so resuming from
+ * the server's mark cannot skip anything a restore brought back or anything written after it; without a mark (a
+ * restore that drops `_local` docs, or a device that never caught up) the pull starts from 0. A pull that resumes
+ * from a mark up to a minute old only re-reads that minute's changes, which the device already has.
  */
 import type { LocalDb, RemoteDb } from './db';
 import { readLocal, writeLocal } from './db';
 
 const LOCAL_STATE = 'outpost-restore-guard';
-const remotePath = (marker: string) => `_local/outpost-pushed-${marker}`;
+const pushedPath = (marker: string) => `_local/outpost-pushed-${marker}`;
+const pulledPath = (marker: string) => `_local/outpost-pulled-${marker}`;
+
+/** Longest time between two pull marks while the pull is busy. */
+export const PULL_MARK_MS = 60_000;
+
+type Seq = number | string;
 
 interface GuardState {
-  /** Names this device's marker on the server. */
+  /** Names this device's markers on the server. */
   marker: string;
   /** The token of the last caught-up push, or null before the first. */
   token: string | null;
@@ -40,6 +49,12 @@ export interface RestoreGuard {
   notePushing(): Promise<void>;
   /** After a push caught up: a new token, on the device first, then on the server. */
   markPushed(): Promise<void>;
+  /** Where the pull may resume: the server's mark of this device's pull, or 0 without one. */
+  pullResumesAt(): Promise<Seq>;
+  /** The pull has stored everything through `seq`. */
+  notePulled(seq: Seq): void;
+  /** A new connection: the first sequence it notes is marked at once. */
+  connected(): void;
 }
 
 /** An error PouchDB-style, so the engine's classifyError sees the status (401/403 → sign in again). */
@@ -47,7 +62,41 @@ function httpError(what: string, status: number): Error & { status: number } {
   return Object.assign(new Error(`${what}: HTTP ${status}`), { status });
 }
 
-export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () => number = Math.random): RestoreGuard {
+/** A `_local` doc on the server that only this device writes: its revision is remembered, so a write needs no read. */
+function remoteMark<T extends object>(remote: RemoteDb, path: string, what: string) {
+  let knownRev: string | null | undefined;
+  async function read(): Promise<(T & { _rev?: string }) | null> {
+    const res = await remote.fetch(path);
+    if (res.status === 404) {
+      knownRev = null;
+      return null;
+    }
+    if (!res.ok) throw httpError(`reading the ${what}`, res.status);
+    const body = (await res.json()) as T & { _rev?: string };
+    knownRev = body._rev ?? null;
+    return body;
+  }
+  async function write(value: T): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const rev = knownRev !== undefined ? knownRev : ((await read())?._rev ?? null);
+      const res = await remote.fetch(path, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...value, ...(rev ? { _rev: rev } : {}) }),
+      });
+      if (res.ok) {
+        knownRev = ((await res.json()) as { rev?: string }).rev ?? undefined;
+        return;
+      }
+      // A server restored or recreated meanwhile: read the current revision and try again.
+      knownRev = undefined;
+      if (res.status !== 409) throw httpError(`writing the ${what}`, res.status);
+    }
+  }
+  return { read, write };
+}
+
+export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () => number = Math.random, now: () => number = Date.now): RestoreGuard {
   const newToken = () => `${Date.now().toString(36)}-${Math.floor(random() * 2 ** 48).toString(36)}`;
   let marking: Promise<void> = Promise.resolve();
 
@@ -59,41 +108,26 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
     return fresh;
   }
 
-  async function readRemote(marker: string): Promise<{ token?: string; _rev?: string } | null> {
-    const res = await remote.fetch(remotePath(marker));
-    if (res.status === 404) return null;
-    if (!res.ok) throw httpError(`reading the push marker`, res.status);
-    return (await res.json()) as { token?: string; _rev?: string };
-  }
-
-  /** The marker's revision on the server as of our last write: the next write needs no read first. */
-  let knownRev: string | null | undefined;
-
-  async function writeRemote(marker: string, token: string): Promise<void> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const rev = knownRev !== undefined ? knownRev : ((await readRemote(marker))?._rev ?? null);
-      const res = await remote.fetch(remotePath(marker), {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, ...(rev ? { _rev: rev } : {}) }),
-      });
-      if (res.ok) {
-        knownRev = ((await res.json()) as { rev?: string }).rev ?? undefined;
-        return;
-      }
-      // Someone else's write, or a server restored meanwhile: read the current revision and try again.
-      knownRev = undefined;
-      if (res.status !== 409) throw httpError('writing the push marker', res.status);
+  let marks: { pushed: ReturnType<typeof remoteMark<{ token: string }>>; pulled: ReturnType<typeof remoteMark<{ seq: Seq }>> } | null = null;
+  async function markers() {
+    if (!marks) {
+      const { marker } = await state();
+      marks ??= { pushed: remoteMark(remote, pushedPath(marker), 'push marker'), pulled: remoteMark(remote, pulledPath(marker), 'pull marker') };
     }
+    return marks;
   }
+
+  /** When, and what, the pull last marked. */
+  let pullMarkedAt = -Infinity;
+  let pullMarked: Seq | null = null;
+  let pullMarking: Promise<void> = Promise.resolve();
 
   return {
     async serverLostPushes() {
-      const { marker, token, unconfirmed } = await state();
+      const { token, unconfirmed } = await state();
       if (unconfirmed) return true;
       if (token === null) return false;
-      const onServer = await readRemote(marker);
-      knownRev = onServer?._rev ?? null;
+      const onServer = await (await markers()).pushed.read();
       return onServer?.token !== token;
     },
     notePushing() {
@@ -108,9 +142,30 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
         const { marker } = await state();
         const token = newToken();
         await writeLocal(local, LOCAL_STATE, { marker, token });
-        await writeRemote(marker, token);
+        await (await markers()).pushed.write({ token });
       });
       return marking;
+    },
+    async pullResumesAt() {
+      const mark = await (await markers()).pulled.read();
+      return mark?.seq ?? 0;
+    },
+    notePulled(seq) {
+      if (now() - pullMarkedAt < PULL_MARK_MS || seq === pullMarked) return;
+      pullMarkedAt = now();
+      const target = seq;
+      pullMarking = pullMarking
+        .catch(() => {})
+        .then(async () => {
+          await (await markers()).pulled.write({ seq: target });
+          pullMarked = target;
+        })
+        .catch(() => {
+          pullMarkedAt = -Infinity; // try again at the next batch or catch-up
+        });
+    },
+    connected() {
+      pullMarkedAt = -Infinity;
     },
   };
 }

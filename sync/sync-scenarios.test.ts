@@ -425,8 +425,8 @@ describe('known engine bugs', () => {
     await eventually('nothing in flight', () => (w.inFlight() === 0 ? true : undefined));
 
     p.blackhole();
-    // 1: the live feed; 2 and 3: the reconnect's two `GET /` (one per replication). Heal before the next requests
-    // (the checkpoint reads under the fallback id) stall in turn.
+    // 1: the live feed; then the reconnect's first reads (the restore guard's marks, the push checkpoint) stall in
+    // turn, each retried after a backoff. Heal after three.
     await eventually('the reconnect stalled', () => (sync.stallGuard.stalls() >= 3 ? true : undefined), 10_000);
     const logFrom = d.log.length;
     p.heal();
