@@ -66,8 +66,12 @@ export class SyncController extends Subscribable {
   private stopLocalFeed: (() => void) | null = null;
   /** Revisions the pull wrote since the last caught-up push: they are on the server already. */
   private readonly pulledRevs = new Map<string, string>();
-  /** Bumped when the push catches up, so a recount started before that cannot overwrite its zero. */
+  /** Bumped when the push mark moves, so a recount that read the previous mark cannot land after it. */
   private pendingEpoch = 0;
+  /** Where the push has stored its checkpoint in this connection; null before its first batch. */
+  private pushedThrough: number | string | null = null;
+  /** markPushed runs, one after another. */
+  private marking: Promise<void> = Promise.resolve();
 
   private readonly remote: RemoteDb;
   readonly stallGuard: StallGuard;
@@ -323,6 +327,7 @@ export class SyncController extends Subscribable {
       ...(from.push !== undefined ? { since: from.push } : pushFromStart ? { since: 0 } : {}),
     });
     this.restoreGuard.connected();
+    this.pushedThrough = null;
     /** The newest sequence the pull has stored: where it started, then each batch's checkpoint. */
     let pulledThrough = from.pull;
     if (pushFromStart) this.pushedSinceMark = true;
@@ -361,6 +366,9 @@ export class SyncController extends Subscribable {
         }
         this.setState({ name: 'live' }, { lastSyncedAt: this.timers.now() });
         this.background(this.refreshPending());
+      })
+      .on('checkpoint', (event: { checkpoint?: number | string }) => {
+        if (event.checkpoint !== undefined && this.current(generation)) this.pushedThrough = event.checkpoint;
       })
       .on('denied', (err) => this.background(this.recordRejected(err)))
       .on('paused', (err) => (err ? onError(err) : onCaughtUp('push')))
@@ -424,17 +432,22 @@ export class SyncController extends Subscribable {
     }, delay);
   }
 
-  /** Everything local up to now is on the server: remember where that is. */
-  private async markPushed(): Promise<void> {
-    this.pendingEpoch++;
-    const info = await this.opts.local.info();
-    await writeLocal(this.opts.local, PUSH_STATE, { seq: info.update_seq });
-    this.pulledRevs.clear();
-    if (this.status.pendingPush !== 0) this.update({ pendingPush: 0 });
-    if (this.pushedSinceMark) {
-      this.pushedSinceMark = false;
-      await this.restoreGuard.markPushed();
-    }
+  /** The push caught up: remember how far, recount, and mark the server (one at a time, in order). */
+  private markPushed(): Promise<void> {
+    this.marking = this.marking.catch(() => {}).then(async () => {
+      // The push's own checkpoint, not the database's newest sequence: an edit saved just as the push went idle
+      // comes after it, and must stay counted (and exported) until a later batch sends it.
+      const seq = this.pushedThrough;
+      if (seq !== null) await writeLocal(this.opts.local, PUSH_STATE, { seq });
+      // A recount that read the previous mark must not land after this one.
+      this.pendingEpoch++;
+      await this.refreshPending();
+      if (this.pushedSinceMark) {
+        this.pushedSinceMark = false;
+        await this.restoreGuard.markPushed();
+      }
+    });
+    return this.marking;
   }
 
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
@@ -442,6 +455,7 @@ export class SyncController extends Subscribable {
     // During the download every write is the fast path's; counting would rescan a growing feed after each page.
     if (this.status.state.name === 'initial') return;
     const epoch = this.pendingEpoch;
+    const known = [...this.pulledRevs.keys()];
     const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
     const changes = await this.opts.local.changes({ since: state?.seq ?? 0, return_docs: true });
     const rejected = new Map(this.status.rejected.map((r) => [r.id, r.rev]));
@@ -451,6 +465,10 @@ export class SyncController extends Subscribable {
     }).length;
     if (epoch !== this.pendingEpoch) return;
     if (pending !== this.status.pendingPush) this.update({ pendingPush: pending });
+    // A pulled revision with no change since the mark is behind it for good: forget it (entries added while this
+    // recount read the feed are kept).
+    const changed = new Set(changes.results.map((c) => c.id));
+    for (const id of known) if (!changed.has(id)) this.pulledRevs.delete(id);
   }
 
   private watchLocalWrites(): void {
