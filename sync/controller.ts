@@ -64,7 +64,7 @@ export class SyncController extends Subscribable {
   private push: Replication | null = null;
   private unsubscribeOnline: (() => void) | null = null;
   private stopLocalFeed: (() => void) | null = null;
-  /** Revisions the pull wrote since the last caught-up push: they are on the server already. */
+  /** Revisions the pull wrote since the push mark (`PUSH_STATE`): they are on the server already. */
   private readonly pulledRevs = new Map<string, string>();
   /** Bumped when the push mark moves, so a recount that read the previous mark cannot land after it. */
   private pendingEpoch = 0;
