@@ -279,6 +279,10 @@ export class SyncController extends Subscribable {
     }
     const push = await this.pushStartAfterDownload(stored);
     await writeLocal(this.opts.local, PUSH_STATE, { seq: push });
+    // The server marks where this device's pull may resume from its first live moment: a later connection that
+    // found no mark would take the server for a restored one and pull everything again.
+    await this.restoreGuard.markPulled(checkpoint.since);
+    if (!this.current(generation)) return;
     this.startLive(generation, { pull: checkpoint.since, push, handover: true });
     this.background(this.refreshPending());
   }

@@ -91,4 +91,17 @@ describe('pull marks', () => {
     await settle();
     expect(server.puts.map((p) => p.seq)).toEqual([10, 13]);
   });
+
+  it('marks where the initial sync handed over before the live pull starts, and does not mark it again', async () => {
+    const server = serverStandIn();
+    const guard = createRestoreGuard(localStandIn(), server.remote, () => 0.5, () => 9_000_000);
+    await guard.markPulled(10_504);
+    expect(server.puts.map((p) => p.seq)).toEqual([10_504]);
+    expect(await guard.pullResumesAt()).toBe(10_504);
+
+    guard.connected();
+    guard.notePulled(10_504); // the live pull's first catch-up, with nothing new
+    await settle();
+    expect(server.puts.map((p) => p.seq)).toEqual([10_504]);
+  });
 });

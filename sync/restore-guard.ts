@@ -14,12 +14,13 @@
  * still has the previous one, and so would a backup taken just before), so it pushes from 0 next time too.
  *
  * Pull. The pull keeps its checkpoint on the device only (PouchDB's default also writes it on the server: a read
- * and a write per pulled batch, on every device). Where it resumes is marked on the server instead, at most once a
- * minute and at the first pulled batch or catch-up of each connection: `_local/outpost-pulled-<marker>` holds a sequence the device
- * had pulled through. A backup holds the mark as it was then, never ahead of the data it holds, so resuming from
- * the server's mark cannot skip anything a restore brought back or anything written after it; without a mark (a
- * restore that drops `_local` docs, or a device that never caught up) the pull starts from 0. A pull that resumes
- * from a mark up to a minute old only re-reads that minute's changes, which the device already has.
+ * and a write per pulled batch, on every device). Where it may resume is marked on the server instead, in
+ * `_local/outpost-pulled-<marker>`: a sequence the device had pulled through. The first mark is written where the
+ * initial sync ends, before the live pull starts; then at the first pulled batch or catch-up of each connection,
+ * and at most once a minute after that. A backup holds the mark as it was then, never ahead of the data it holds,
+ * so resuming from the server's mark cannot skip anything a restore brought back or anything written after it;
+ * without a mark (a restore that drops `_local` docs) the pull starts from 0. A pull that resumes from a mark up to
+ * a minute old only re-reads that minute's changes, which the device already has.
  */
 import type { LocalDb, RemoteDb } from './db';
 import { readLocal, writeLocal } from './db';
@@ -53,6 +54,8 @@ export interface RestoreGuard {
   pullResumesAt(): Promise<Seq>;
   /** The pull has stored everything through `seq`. */
   notePulled(seq: Seq): void;
+  /** Marks `seq` now, and waits for the server to have it: where the initial sync handed over to the live pull. */
+  markPulled(seq: Seq): Promise<void>;
   /** A new connection: the first sequence it notes is marked at once. */
   connected(): void;
 }
@@ -163,6 +166,12 @@ export function createRestoreGuard(local: LocalDb, remote: RemoteDb, random: () 
         .catch(() => {
           pullMarkedAt = -Infinity; // try again at the next batch or catch-up
         });
+    },
+    async markPulled(seq) {
+      await pullMarking.catch(() => {});
+      await (await markers()).pulled.write({ seq });
+      pullMarked = seq;
+      pullMarkedAt = now();
     },
     connected() {
       pullMarkedAt = -Infinity;

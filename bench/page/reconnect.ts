@@ -4,8 +4,7 @@
  * number of edits sent as one `_bulk_docs` request (the least a push can cost).
  */
 import { createHlc, createSync, manualOnlineSignal, updateDoc, type JobDoc, type SyncController, type WriteContext } from '../../sync';
-import { appFetch, asLocal, asRemote, json, openRemote, teamUrl, waitFor } from './common';
-import { syncedDevice } from './initial';
+import { appFetch, asLocal, asRemote, json, openLocal, openRemote, teamUrl, waitFor } from './common';
 
 export interface ReconnectResult {
   /** Online → the server has every edit. */
@@ -35,7 +34,9 @@ async function serverHas(team: string, since: string | number, wanted: Map<strin
 }
 
 export async function runReconnect(team: string, user: string, edits: number): Promise<ReconnectResult> {
-  const local = await syncedDevice(team);
+  // A fresh device that downloads through the engine, as in the app: the engine then knows which docs came from
+  // the server (a device synced behind its back would re-check every one of them on its first push).
+  const local = openLocal('indexeddb');
   const online = manualOnlineSignal(true);
   const url = teamUrl(team);
   const sync: SyncController = createSync({
