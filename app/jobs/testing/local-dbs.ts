@@ -16,12 +16,20 @@ import { createHlc, type WriteContext } from '../../../sync';
 export function useLocalDbs<Db>(prefix: string): () => Db {
   let dir = '';
   let count = 0;
+  const opened: Array<{ close(): Promise<void> }> = [];
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), `outpost-${prefix}-`));
   });
-  // LevelDB may still be closing its files: retry instead of failing the run.
-  afterAll(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-  return () => new PouchDB(path.join(dir, `db-${++count}`)) as unknown as Db;
+  // Every database is closed first: one still open can write a file while its folder is being removed.
+  afterAll(async () => {
+    await Promise.all(opened.splice(0).map((db) => db.close().catch(() => {})));
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  });
+  return () => {
+    const db = new PouchDB(path.join(dir, `db-${++count}`));
+    opened.push(db);
+    return db as unknown as Db;
+  };
 }
 
 /** A writer on a clock of its own, one millisecond per tick, from 2026-01-01. */
