@@ -98,6 +98,7 @@ export class SyncController extends Subscribable {
     const remoteId = opts.remoteId ?? (typeof pinned.name === 'string' ? pinned.name : undefined);
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     quietInfo(this.remote, () => this.timers.now());
+    directBulkGet(this.remote);
     this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random, () => this.timers.now());
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
@@ -524,6 +525,30 @@ function quietInfo(remote: RemoteDb, now: () => number): void {
       return { update_seq: 0, doc_count: 0 };
     });
     if (args.length === 0) last = { at: now(), answer };
+    return answer;
+  };
+}
+
+/**
+ * PouchDB decides once per database URL, for the whole page, whether the server has `_bulk_get`: when the first
+ * `_bulk_get` fails for any reason (a dropped connection on a bad network), it falls back to one `GET` per doc for
+ * good, and that fallback crashes on some failed answers (`res.docs.forEach is not a function`, seen under fault
+ * injection). CouchDB 3 and the embedded server have `_bulk_get`, so the replication always asks for it, and a
+ * failure is an error the engine retries like any other.
+ */
+function directBulkGet(remote: RemoteDb): void {
+  const db = remote as RemoteDb & { bulkGet?: unknown };
+  if (typeof db.bulkGet !== 'function') return;
+  db.bulkGet = (opts: { docs: Array<{ id: string; rev?: string }>; revs?: boolean; latest?: boolean }, callback?: (err: unknown, res?: unknown) => void) => {
+    const query = new URLSearchParams({ ...(opts.revs ? { revs: 'true' } : {}), ...(opts.latest ? { latest: 'true' } : {}) });
+    const answer = remote
+      .fetch(`_bulk_get?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: opts.docs }) })
+      .then(async (res) => {
+        const body = (await res.json()) as { error?: string; reason?: string };
+        if (!res.ok) throw Object.assign(new Error(body.reason ?? body.error ?? `HTTP ${res.status}`), { status: res.status, name: body.error ?? 'error' });
+        return body;
+      });
+    if (callback) answer.then((body) => callback(null, body), (err) => callback(err));
     return answer;
   };
 }

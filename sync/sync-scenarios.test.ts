@@ -437,6 +437,30 @@ describe('known engine bugs', () => {
     expect(d.log.slice(logFrom).filter((entry) => changesSince(entry.url) === '0')).toEqual([]);
   }, 40_000);
 
+  it('a failed first _bulk_get is retried as _bulk_get, never replaced by one GET per document', async () => {
+    const d = await device(worker);
+    let failed = 0;
+    // The first `_bulk_get` of the session is lost on the way, as on a bad network.
+    const flaky: typeof d.fetch = async (input, init) => {
+      if (String(input instanceof Request ? input.url : input).includes('/_bulk_get') && failed === 0) {
+        failed++;
+        throw new TypeError('Failed to fetch');
+      }
+      return d.fetch(input, init);
+    };
+    const { sync } = startSync(d, { selector: EVERYTHING, fetch: flaky, backoff: { baseMs: 50, maxMs: 200 } });
+    await settled(d, sync);
+    const logFrom = d.log.length;
+    const [a, b] = await jobsWhere(isOpen, 2);
+    if (!a || !b) throw new Error('unreachable');
+    const edited = [await serverEdit(a._id, { description: 'first after the loss' }), await serverEdit(b._id, { description: 'second after the loss' })];
+    for (const doc of edited) await eventually(`${doc._id} on the device`, async () => ((await localDoc(d, doc._id))._rev === doc._rev ? true : undefined), 15_000);
+    expect(failed).toBe(1);
+    const sent = d.log.slice(logFrom).map((entry) => new URL(entry.url));
+    expect(sent.filter((u) => u.pathname.endsWith('/_bulk_get')).length).toBeGreaterThan(0);
+    expect(sent.filter((u) => u.searchParams.has('open_revs'))).toEqual([]);
+  }, 30_000);
+
   // `rejected` lives only in the controller's memory and the push checkpoint has moved past the refused revision:
   // after a restart the edit is still in the local database but neither listed nor pushed again.
   it('a rejected write is still listed, with its revision, after the app restarts', async () => {
