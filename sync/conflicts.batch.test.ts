@@ -3,33 +3,17 @@
  * one doc that cannot be resolved (no handler, or its winner moved while the batch was being written) goes to the
  * inbox without holding back the others.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import PouchDB from 'pouchdb-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateSeed } from '../couch-config/seed';
 import { createResolver } from './conflicts';
 import type { BulkResult, Doc, LocalDb } from './db';
 import { createHlc } from './hlc';
 import { createHandlerRegistry, domainHandlers } from './merge';
+import { useTempDbs } from './testing/temp-dbs';
 
 type Db = LocalDb & { close(): Promise<void> };
 
-const dirs: string[] = [];
-const dbs: Db[] = [];
-afterEach(async () => {
-  await Promise.all(dbs.splice(0).map((db) => db.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
-});
-
-function localDb(): Db {
-  const dir = mkdtempSync(path.join(tmpdir(), 'outpost-conflicts-'));
-  dirs.push(dir);
-  const db = new PouchDB(path.join(dir, 'local')) as unknown as Db;
-  dbs.push(db);
-  return db;
-}
+const localDb = useTempDbs<Db>('conflicts');
 
 /** `count` jobs, each stored as two concurrent first revisions that edited different fields. */
 async function conflictedJobs(db: Db, count: number): Promise<Doc[]> {

@@ -2,15 +2,11 @@
  * Idle maintenance on a real PouchDB 9 database (leveldb in a temp dir) with fake timers: no test sleeps.
  * Compaction is observed the way it matters: an old revision's body is gone afterwards.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import PouchDB from 'pouchdb-node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeTimers } from './testing/fake-timers';
+import { useTempDbs } from './testing/temp-dbs';
 import { createMaintenance, type CompactableDb, type SyncLike } from './maintenance';
 import type { SyncStateName } from './status';
-
 
 /** The engine's status as maintenance reads it, set by hand. */
 function syncState(initial: SyncStateName, pendingPush = 0) {
@@ -21,22 +17,9 @@ function syncState(initial: SyncStateName, pendingPush = 0) {
   return { sync, set: (next: SyncStateName, nextPending = 0) => ((state = next), (pending = nextPending)) };
 }
 
-const dirs: string[] = [];
-const dbs: Array<{ close(): Promise<void> }> = [];
-afterEach(async () => {
-  await Promise.all(dbs.splice(0).map((db) => db.close()));
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
-});
-
 type Db = CompactableDb & { put(doc: Record<string, unknown>): Promise<{ rev: string }>; get(id: string, opts?: Record<string, unknown>): Promise<Record<string, unknown>>; close(): Promise<void> };
 
-function localDb(): Db {
-  const dir = mkdtempSync(path.join(tmpdir(), 'outpost-maint-'));
-  dirs.push(dir);
-  const db = new PouchDB(path.join(dir, 'local')) as unknown as Db;
-  dbs.push(db);
-  return db;
-}
+const localDb = useTempDbs<Db>('maint');
 
 /** A doc edited twice; returns its first revision, whose body compaction drops. */
 async function editedDoc(db: Db): Promise<string> {
