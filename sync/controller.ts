@@ -10,8 +10,8 @@
  * in the inbox for a person.
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
-import type { Doc, LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
-import { readLocal, writeLocal } from './db';
+import type { ChangeEvent, Doc, LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
+import { postJson, readLocal, writeLocal } from './db';
 import { realTimers, type OnlineSignal, type Timers } from './environment';
 import { classifyError } from './errors';
 import { createResolver, type ResolverOptions } from './conflicts';
@@ -136,10 +136,7 @@ export class SyncController extends Subscribable {
     const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
     const changes = await this.opts.local.changes({ since: state?.seq ?? 0, include_docs: true, attachments: true, return_docs: true });
     const docs = new Map<string, Doc>();
-    for (const c of changes.results) {
-      if (c.id.startsWith('_design/') || !c.doc || this.pulledRevs.get(c.id) === c.changes[0]?.rev) continue;
-      docs.set(c.id, c.doc);
-    }
+    for (const c of changes.results) if (c.doc && this.isLocalEdit(c)) docs.set(c.id, c.doc);
     // The push checkpoint has moved past refused revisions, so they are read one by one (while still current).
     for (const r of this.status.rejected) {
       const doc = (await this.opts.local.get(r.id, { attachments: true }).catch(() => null)) as Doc | null;
@@ -299,10 +296,8 @@ export class SyncController extends Subscribable {
     const { update_seq } = await this.opts.local.info();
     if (stored !== null && typeof before === 'number' && typeof update_seq === 'number' && update_seq - before === stored) return update_seq;
     const changes = await this.opts.local.changes({ since: before, return_docs: true });
-    for (const change of changes.results) {
-      if (change.id.startsWith('_design/') || this.pulledRevs.get(change.id) === change.changes[0]?.rev) continue;
-      return typeof change.seq === 'number' ? change.seq - 1 : before;
-    }
+    const first = changes.results.find((change) => this.isLocalEdit(change));
+    if (first) return typeof first.seq === 'number' ? first.seq - 1 : before;
     return update_seq;
   }
 
@@ -455,6 +450,11 @@ export class SyncController extends Subscribable {
     return this.marking;
   }
 
+  /** A change made on this device: not the device's own design doc, and not a revision the pull wrote. */
+  private isLocalEdit(change: ChangeEvent): boolean {
+    return isDomainDoc({ _id: change.id }) && this.pulledRevs.get(change.id) !== change.changes[0]?.rev;
+  }
+
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
   private async refreshPending(): Promise<void> {
     // During the download every write is the fast path's; counting would rescan a growing feed after each page.
@@ -464,10 +464,7 @@ export class SyncController extends Subscribable {
     const state = await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE);
     const changes = await this.opts.local.changes({ since: state?.seq ?? 0, return_docs: true });
     const rejected = new Map(this.status.rejected.map((r) => [r.id, r.rev]));
-    const pending = changes.results.filter((c) => {
-      const rev = c.changes[0]?.rev;
-      return !c.id.startsWith('_design/') && this.pulledRevs.get(c.id) !== rev && rejected.get(c.id) !== rev;
-    }).length;
+    const pending = changes.results.filter((c) => this.isLocalEdit(c) && rejected.get(c.id) !== c.changes[0]?.rev).length;
     if (epoch !== this.pendingEpoch) return;
     if (pending !== this.status.pendingPush) this.update({ pendingPush: pending });
     // A pulled revision with no change since the mark is behind it for good: forget it (entries added while this
@@ -495,7 +492,7 @@ export class SyncController extends Subscribable {
   }
 }
 
-function isDomainDoc(doc: Doc): boolean {
+function isDomainDoc(doc: Pick<Doc, '_id'>): boolean {
   return !doc._id.startsWith('_design/');
 }
 
@@ -541,13 +538,7 @@ function directBulkGet(remote: RemoteDb): void {
   if (typeof db.bulkGet !== 'function') return;
   db.bulkGet = (opts: { docs: Array<{ id: string; rev?: string }>; revs?: boolean; latest?: boolean }, callback?: (err: unknown, res?: unknown) => void) => {
     const query = new URLSearchParams({ ...(opts.revs ? { revs: 'true' } : {}), ...(opts.latest ? { latest: 'true' } : {}) });
-    const answer = remote
-      .fetch(`_bulk_get?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: opts.docs }) })
-      .then(async (res) => {
-        const body = (await res.json()) as { error?: string; reason?: string };
-        if (!res.ok) throw Object.assign(new Error(body.reason ?? body.error ?? `HTTP ${res.status}`), { status: res.status, name: body.error ?? 'error' });
-        return body;
-      });
+    const answer = postJson(remote, `_bulk_get?${query}`, { docs: opts.docs });
     if (callback) answer.then((body) => callback(null, body), (err) => callback(err));
     return answer;
   };

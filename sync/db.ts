@@ -80,6 +80,26 @@ export interface RemoteDb {
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
+/** A server answer that is not 2xx: its status (what classifyError reads) and CouchDB's reason. */
+export class HttpError extends Error {
+  constructor(readonly status: number, readonly reason: string) {
+    super(`${status} ${reason}`);
+    this.name = 'HttpError';
+  }
+}
+
+/** The answer's JSON body; an answer that is not 2xx throws an HttpError. */
+export async function readJson<T>(res: Response): Promise<T> {
+  const body = (await res.json()) as T & { error?: string; reason?: string };
+  if (!res.ok) throw new HttpError(res.status, body.reason ?? body.error ?? res.statusText);
+  return body;
+}
+
+/** POSTs `body` as JSON to `path` (relative to the database) and reads the answer. */
+export async function postJson<T>(remote: RemoteDb, path: string, body: unknown): Promise<T> {
+  return readJson<T>(await remote.fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+}
+
 export function isNotFound(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { status?: unknown }).status === 404;
 }

@@ -17,7 +17,7 @@
  * It ends with the sequence the live replication starts from.
  */
 import type { ChangeEvent, Doc, LocalDb, RemoteDb } from './db';
-import { readLocal, writeLocal } from './db';
+import { postJson, readJson, readLocal, writeLocal } from './db';
 
 export const INITIAL_CHECKPOINT = 'outpost-initial';
 
@@ -39,19 +39,6 @@ export interface InitialSyncOptions {
   shouldStop?(): boolean;
 }
 
-export class HttpError extends Error {
-  constructor(readonly status: number, readonly reason: string) {
-    super(`${status} ${reason}`);
-    this.name = 'HttpError';
-  }
-}
-
-async function json<T>(res: Response): Promise<T> {
-  const body = (await res.json()) as T & { error?: string; reason?: string };
-  if (!res.ok) throw new HttpError(res.status, body.reason ?? body.error ?? res.statusText);
-  return body;
-}
-
 interface ChangesPage {
   results: ChangeEvent[];
   last_seq: number | string;
@@ -60,7 +47,7 @@ interface ChangesPage {
 
 async function fetchBatch(remote: RemoteDb, selector: Record<string, unknown>, since: number | string, limit: number): Promise<ChangesPage> {
   const query = new URLSearchParams({ filter: '_selector', include_docs: 'true', conflicts: 'true', style: 'all_docs', limit: String(limit), since: String(since) });
-  return json<ChangesPage>(await remote.fetch(`_changes?${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ selector }) }));
+  return postJson<ChangesPage>(remote, `_changes?${query}`, { selector });
 }
 
 /** Leaves the feed cannot carry whole: other leaves of a conflicted doc, and docs with attachments (stubs only). */
@@ -75,15 +62,13 @@ function extrasNeeded(change: ChangeEvent): Array<{ id: string; rev: string }> {
 
 async function fetchExtras(remote: RemoteDb, wanted: Array<{ id: string; rev: string }>): Promise<Doc[]> {
   if (wanted.length === 0) return [];
-  const res = await json<{ results: Array<{ docs: Array<{ ok?: Doc }> }> }>(
-    await remote.fetch('_bulk_get?revs=true&attachments=true', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ docs: wanted }) }),
-  );
+  const res = await postJson<{ results: Array<{ docs: Array<{ ok?: Doc }> }> }>(remote, '_bulk_get?revs=true&attachments=true', { docs: wanted });
   return res.results.flatMap((r) => r.docs.map((d) => d.ok).filter((d): d is Doc => d !== undefined && !d._deleted));
 }
 
 async function remoteDocCount(remote: RemoteDb): Promise<number | null> {
   try {
-    return (await json<{ doc_count: number }>(await remote.fetch(''))).doc_count;
+    return (await readJson<{ doc_count: number }>(await remote.fetch(''))).doc_count;
   } catch {
     return null;
   }

@@ -23,7 +23,7 @@
  * a minute old only re-reads that minute's changes, which the device already has.
  */
 import type { LocalDb, RemoteDb } from './db';
-import { readLocal, writeLocal } from './db';
+import { HttpError, readJson, readLocal, writeLocal } from './db';
 
 const LOCAL_STATE = 'outpost-restore-guard';
 const pushedPath = (marker: string) => `_local/outpost-pushed-${marker}`;
@@ -60,11 +60,6 @@ export interface RestoreGuard {
   connected(): void;
 }
 
-/** An error PouchDB-style, so the engine's classifyError sees the status (401/403 → sign in again). */
-function httpError(what: string, status: number): Error & { status: number } {
-  return Object.assign(new Error(`${what}: HTTP ${status}`), { status });
-}
-
 /** A `_local` doc on the server that only this device writes: its revision is remembered, so a write needs no read. */
 function remoteMark<T extends object>(remote: RemoteDb, path: string, what: string) {
   let knownRev: string | null | undefined;
@@ -74,8 +69,7 @@ function remoteMark<T extends object>(remote: RemoteDb, path: string, what: stri
       knownRev = null;
       return null;
     }
-    if (!res.ok) throw httpError(`reading the ${what}`, res.status);
-    const body = (await res.json()) as T & { _rev?: string };
+    const body = await readJson<T & { _rev?: string }>(res);
     knownRev = body._rev ?? null;
     return body;
   }
@@ -93,7 +87,7 @@ function remoteMark<T extends object>(remote: RemoteDb, path: string, what: stri
       }
       // A server restored or recreated meanwhile: read the current revision and try again.
       knownRev = undefined;
-      if (res.status !== 409) throw httpError(`writing the ${what}`, res.status);
+      if (res.status !== 409) throw new HttpError(res.status, `writing the ${what}`);
     }
   }
   return { read, write };

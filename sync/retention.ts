@@ -18,6 +18,7 @@
  *   rounding keeps the selector, and the checkpoint, the same for a month at a time.
  */
 import type { Doc, LocalDb, RemoteDb } from './db';
+import { postJson } from './db';
 
 export const CLOSED_JOB_STATUSES: readonly string[] = ['done', 'cancelled'];
 export const DEFAULT_RETENTION_DAYS = 90;
@@ -84,9 +85,7 @@ export interface TrimResult {
 }
 
 async function serverLacks(remote: RemoteDb, revs: Record<string, string[]>): Promise<Set<string>> {
-  const res = await remote.fetch('_revs_diff', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(revs) });
-  if (!res.ok) throw new Error(`_revs_diff answered ${res.status}`);
-  return new Set(Object.keys((await res.json()) as Record<string, unknown>));
+  return new Set(Object.keys(await postJson<Record<string, unknown>>(remote, '_revs_diff', revs)));
 }
 
 export async function trimLocalJobs(opts: TrimOptions): Promise<TrimResult> {
