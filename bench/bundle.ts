@@ -26,7 +26,7 @@ function jsFiles(dir: string): string[] {
   });
 }
 
-export function measureBuild(outDir: string, source: BundleResult['source']): BundleResult {
+function measureBuild(outDir: string, source: BundleResult['source']): BundleResult {
   const html = readFileSync(path.join(outDir, 'index.html'), 'utf8');
   const refs = [
     ...[...html.matchAll(/<script[^>]*type="module"[^>]*src="([^"]+)"/g)].map((m) => m[1]),

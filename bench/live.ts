@@ -40,10 +40,9 @@ interface LiveDevice {
 }
 
 /** A fetch with this device's own session cookie (PouchDB 9 on Node would otherwise share one jar). */
-function deviceFetch(): { fetch: Fetch; setCookie(cookie: string): void } {
+function deviceFetch(): { fetch: Fetch } {
   let cookie: string | null = null;
   return {
-    setCookie: (c) => (cookie = c),
     async fetch(input, init = {}) {
       const headers = new Headers(init.headers);
       if (cookie) headers.set('cookie', cookie);
@@ -55,7 +54,7 @@ function deviceFetch(): { fetch: Fetch; setCookie(cookie: string): void } {
   };
 }
 
-export function percentile(sorted: number[], p: number): number {
+function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
@@ -65,7 +64,7 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
   const url = `${server.url}/${teamDb(team)}`;
   const writtenAt = new Map<string, { at: number; by: string }>();
   const latencies: number[] = [];
-  const seen = new Map<string, number>();
+  const seen = new Set<string>();
   const devices: LiveDevice[] = [];
   try {
     for (const [i, account] of accounts.entries()) {
@@ -89,7 +88,7 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
         const key = `${change.id}@${name}`;
         if (seen.has(key)) return;
         const latency = performance.now() - written.at;
-        seen.set(key, latency);
+        seen.add(key);
         latencies.push(latency);
       });
       feed.on('error', () => {});

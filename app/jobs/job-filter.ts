@@ -63,7 +63,7 @@ export function indexRow(row: JobRow): IndexedRow {
 }
 
 /** Returns the predicate for `query`; the values it compares against are computed once, not per row. */
-export function jobMatcher(query: JobQuery, ctx: JobQueryContext): (candidate: IndexedRow) => boolean {
+function jobMatcher(query: JobQuery, ctx: JobQueryContext): (candidate: IndexedRow) => boolean {
   const today = localDay(ctx.now);
   const weekEnd = localDay(ctx.now, 6);
   const needle = query.search.trim().toLowerCase();

@@ -16,7 +16,7 @@ import type { Edit } from './ops';
 type StoredDoc = Record<string, unknown> & { _id: string; _rev: string; _conflicts?: string[] };
 const enc = encodeURIComponent;
 
-export interface Replica {
+interface Replica {
   readonly name: string;
   readonly team: string;
   readonly local: LocalDb;

@@ -12,9 +12,10 @@ import {
   type JobDoc, type JobStatus, type Role, type WriteContext,
 } from '../docs';
 import type { Hlc, Stamp } from '../hlc';
+import { JOB_ITEM_LISTS } from '../merge/job';
 import type { Prng } from './prng';
 
-export type ItemField = 'checklist' | 'notes' | 'readings' | 'photos';
+export type ItemField = (typeof JOB_ITEM_LISTS)[number];
 export const SCALAR_FIELDS = ['title', 'priority', 'assignee', 'due', 'description', 'location'] as const;
 export type ScalarField = (typeof SCALAR_FIELDS)[number];
 
@@ -107,7 +108,9 @@ function plan(job: JobDoc, device: EditingDevice, prng: Prng): Planned | null {
       if (!room('photos')) return null;
       const next = addPhoto(job, { caption: `Photo ${prng.int(1, 999)}`, contentType: 'image/jpeg', data: tinyJpeg(prng) }, ctx);
       const id = newItem('photos', next);
-      return { next, edits: itemEdit('photos', id, `photo-${id}.jpg`) };
+      // The attachment addPhoto added: the one name the job had not carried before.
+      const attachment = Object.keys(next._attachments ?? {}).find((name) => !(name in (job._attachments ?? {})));
+      return { next, edits: itemEdit('photos', id, attachment) };
     }
     case 'caption': {
       if (job.photos.length === 0) return null;

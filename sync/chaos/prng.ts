@@ -1,7 +1,10 @@
 /**
- * A small seeded PRNG (mulberry32): the same seed gives the same sequence of choices, so a failing chaos run can be
- * replayed with `--seed`. Timing on a busy machine still varies, so a replay repeats the plan, not every interleaving.
+ * Seeded choices over the seed generator's PRNG (mulberry32): the same seed gives the same sequence of choices, so
+ * a failing chaos run can be replayed with `--seed`. Timing on a busy machine still varies, so a replay repeats the
+ * plan, not every interleaving.
  */
+import { prng } from '../../couch-config/seed';
+
 export interface Prng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -12,14 +15,7 @@ export interface Prng {
 }
 
 export function createPrng(seed: number): Prng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = prng(seed);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
