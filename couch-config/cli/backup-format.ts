@@ -14,6 +14,8 @@
  */
 import { createHash } from 'node:crypto';
 import { CommandError } from './users';
+// The engine's canonical form (keys sorted at every level): equal content always gives equal text.
+import { canonicalJson } from '../../sync/merge/canonical';
 
 export const BACKUP_FORMAT = 'outpost-backup';
 export const BACKUP_VERSION = 1;
@@ -75,18 +77,6 @@ export function countDoc(counts: Counts, leaves: readonly Leaf[]): void {
   else counts.docs += 1;
   counts.leaves += leaves.length;
   for (const leaf of leaves) counts.attachments += Object.keys(leaf._attachments ?? {}).length;
-}
-
-/** JSON with object keys sorted at every level, so equal content always gives equal text. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

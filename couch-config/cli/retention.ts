@@ -20,8 +20,10 @@ import type { Reporter } from './report';
 import { knownTeams } from './setup';
 import { CommandError } from './users';
 
-export const DEFAULT_RETENTION_DAYS = 90;
-export const CLOSED_STATUSES = ['done', 'cancelled'] as const;
+// One rule for the server and the devices (sync/retention.ts trims devices with the same window).
+import { CLOSED_JOB_STATUSES, DEFAULT_RETENTION_DAYS } from '../../sync/retention';
+
+export { DEFAULT_RETENTION_DAYS };
 const PAGE = 500;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -62,7 +64,7 @@ const enc = encodeURIComponent;
 
 async function candidates(client: AdminClient, db: string, cutoff: string, after: string): Promise<Candidate[]> {
   const found = await client.ok<{ docs: Candidate[] }>('POST', `/${enc(db)}/_find`, {
-    selector: { _id: { $gt: after }, type: 'job', status: { $in: CLOSED_STATUSES }, updatedAt: { $lt: cutoff } },
+    selector: { _id: { $gt: after }, type: 'job', status: { $in: CLOSED_JOB_STATUSES }, updatedAt: { $lt: cutoff } },
     fields: ['_id', '_rev', 'team'],
     sort: [{ _id: 'asc' }],
     limit: PAGE,

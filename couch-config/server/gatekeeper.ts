@@ -7,16 +7,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { refusal, requiredAccess, type SecurityObject, type User } from './access';
 import { SECURITY_DOC_ID } from './db-fixes';
 import { openExisting } from './db-lifecycle';
-import type { CouchRequest, PouchApp, PouchStatic } from './internals';
+import type { CouchRequest, PouchApp, PouchLike, PouchStatic } from './internals';
 import { sendJson } from './http';
 
-/**
- * The stored security object, or `null` when the database has none (CouchDB 3 then treats it as admin-only) or
- * is gone (the route then answers 404).
- */
-export async function readSecurity(PouchDB: PouchStatic, dbName: string): Promise<SecurityObject | null> {
-  const db = await openExisting(PouchDB, dbName);
-  if (!db) return null;
+/** The stored security object, or `null` when the database has none (CouchDB 3 then treats it as admin-only). */
+async function securityOf(db: PouchLike): Promise<SecurityObject | null> {
   try {
     const doc = await db.get(SECURITY_DOC_ID);
     const security = doc.security as SecurityObject | undefined;
@@ -26,8 +21,10 @@ export async function readSecurity(PouchDB: PouchStatic, dbName: string): Promis
   }
 }
 
-export async function databaseExists(PouchDB: PouchStatic, dbName: string): Promise<boolean> {
-  return (await PouchDB.allDbs()).includes(dbName);
+/** The stored security object of `dbName`, or `null` when it has none or is gone (the route then answers 404). */
+export async function readSecurity(PouchDB: PouchStatic, dbName: string): Promise<SecurityObject | null> {
+  const db = await openExisting(PouchDB, dbName);
+  return db ? securityOf(db) : null;
 }
 
 function requireValidUser(app: PouchApp): boolean {
@@ -55,8 +52,9 @@ export function gatekeeper(app: PouchApp) {
       let security: SecurityObject | null = null;
       if (need.kind === 'db') {
         // A missing database is reported by the routes as 404 not_found, as CouchDB does.
-        if (!(await databaseExists(req.PouchDB, need.db))) return next();
-        security = await readSecurity(req.PouchDB, need.db);
+        const db = await openExisting(req.PouchDB, need.db);
+        if (!db) return next();
+        security = await securityOf(db);
       }
       const refused = refusal(need, user, security);
       if (refused) {

@@ -16,12 +16,6 @@ import type { Edit } from './ops';
 type StoredDoc = Record<string, unknown> & { _id: string; _rev: string; _conflicts?: string[] };
 const enc = encodeURIComponent;
 
-interface Replica {
-  readonly name: string;
-  readonly team: string;
-  readonly local: LocalDb;
-}
-
 /** The server's docs of a team database (design docs aside), with `_conflicts`. */
 export async function serverDocs(admin: AdminClient, db: string): Promise<Map<string, StoredDoc>> {
   const body = await admin.ok<{ rows: Array<{ id: string; doc?: StoredDoc }> }>('GET', `/${enc(db)}/_all_docs?include_docs=true&conflicts=true`);
