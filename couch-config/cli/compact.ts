@@ -10,7 +10,7 @@
 import type { AdminClient } from '../admin-client';
 import { HUB_DB, teamDb } from '../model';
 import type { Reporter } from './report';
-import { knownTeams } from './setup';
+import { provisionedTeams } from './setup';
 import { CommandError } from './users';
 
 export interface CompactOptions {
@@ -38,9 +38,8 @@ interface DbInfo {
 const enc = encodeURIComponent;
 
 export async function outpostDatabases(client: AdminClient): Promise<string[]> {
-  const hub = await client.request('GET', `/${HUB_DB}`);
-  if (hub.status === 404) throw new CommandError('No Outpost databases on this server. Run `npm run couch -- setup` first.');
-  return [HUB_DB, ...(await knownTeams(client)).map(teamDb)];
+  const teams = await provisionedTeams(client, 'No Outpost databases on this server. Run `npm run couch -- setup` first.');
+  return [HUB_DB, ...teams.map(teamDb)];
 }
 
 /** Design docs that define views (Mango `json` indexes are views too, in their own design docs). */

@@ -17,7 +17,7 @@
 import type { AdminClient } from '../admin-client';
 import { HUB_DB, teamDb } from '../model';
 import type { Reporter } from './report';
-import { knownTeams } from './setup';
+import { provisionedTeams } from './setup';
 import { CommandError } from './users';
 
 // One rule for the server and the devices (sync/retention.ts trims devices with the same window).
@@ -145,9 +145,7 @@ export async function runRetention(client: AdminClient, opts: RetentionOptions):
   if (!Number.isFinite(opts.days) || opts.days < 1) throw new CommandError('--days must be at least 1');
   const now = opts.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - opts.days * DAY_MS).toISOString();
-  const hub = await client.request('GET', `/${HUB_DB}`);
-  if (hub.status === 404) throw new CommandError('The hub does not exist. Run `npm run couch -- setup` first.');
-  const available = await knownTeams(client);
+  const available = await provisionedTeams(client, 'The hub does not exist. Run `npm run couch -- setup` first.');
   const unknown = (opts.teams ?? []).filter((t) => !available.includes(t));
   if (unknown.length) throw new CommandError(`unknown team(s): ${unknown.join(', ')}`);
   const teams = opts.teams?.length ? [...opts.teams] : available;

@@ -21,8 +21,18 @@ export interface SetupOptions {
 }
 
 export async function knownTeams(client: AdminClient): Promise<string[]> {
-  const dbs = await client.ok<string[]>('GET', '/_all_dbs');
+  return teamsIn(await client.ok<string[]>('GET', '/_all_dbs'));
+}
+
+function teamsIn(dbs: readonly string[]): string[] {
   return dbs.map(teamFromDb).filter((t): t is string => t !== null).sort();
+}
+
+/** The teams of a provisioned server, from one `_all_dbs`; without the hub, `missingHub` is the error. */
+export async function provisionedTeams(client: AdminClient, missingHub: string): Promise<string[]> {
+  const dbs = await client.ok<string[]>('GET', '/_all_dbs');
+  if (!dbs.includes(HUB_DB)) throw new CommandError(missingHub);
+  return teamsIn(dbs);
 }
 
 async function replicatorPassword(client: AdminClient, changes: Change[]): Promise<string> {
