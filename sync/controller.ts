@@ -11,13 +11,14 @@
  */
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import type { ChangeEvent, Doc, LocalDb, RemoteDb, Replication, ReplicationInfo } from './db';
-import { postJson, readLocal, writeLocal } from './db';
+import { readLocal, writeLocal } from './db';
 import { realTimers, type OnlineSignal, type Timers } from './environment';
 import { classifyError } from './errors';
 import { createResolver, type ResolverOptions } from './conflicts';
 import { initialSync, readInitialCheckpoint } from './initial-sync';
 import { INITIAL_STATUS, canTransition, type RejectedWrite, type SyncState, type SyncStatus } from './status';
 import { createRestoreGuard, type RestoreGuard } from './restore-guard';
+import { directBulkGet, quietInfo, skipKnownRevisions } from './remote-adapters';
 import { createStallGuard, type Fetch, type StallGuard } from './stall-guard';
 import { Subscribable } from './subscribable';
 
@@ -99,6 +100,7 @@ export class SyncController extends Subscribable {
     if (remoteId !== undefined) pinned.id = () => Promise.resolve(remoteId);
     quietInfo(this.remote, () => this.timers.now());
     directBulkGet(this.remote);
+    skipKnownRevisions(this.remote, (id, rev) => !isDomainDoc({ _id: id }) || this.pulledRevs.get(id) === rev);
     this.restoreGuard = createRestoreGuard(opts.local, this.remote, this.random, () => this.timers.now());
     this.resolver = opts.conflicts ? createResolver({ ...opts.conflicts, local: opts.local }) : null;
   }
@@ -272,8 +274,9 @@ export class SyncController extends Subscribable {
       // does the pull (the restored database may number its changes differently).
       const restored = await this.restoreGuard.serverLostPushes();
       const pullSince = restored ? 0 : await this.restoreGuard.pullResumesAt();
+      const pushSince = restored ? 0 : ((await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE))?.seq ?? 0);
       if (!this.current(generation)) return;
-      return this.startLive(generation, { pull: pullSince }, restored);
+      return this.startLive(generation, { pull: pullSince, push: pushSince }, restored);
     }
     const push = await this.pushStartAfterDownload(stored);
     await writeLocal(this.opts.local, PUSH_STATE, { seq: push });
@@ -303,10 +306,10 @@ export class SyncController extends Subscribable {
 
   /**
    * `from.pull`: where the pull starts (the initial sync's end, or the server's mark of this device's pull: see
-   * restore-guard.ts). `from.push`: where the push starts right after the initial sync; later runs resume from the
-   * push's own checkpoint, or from 0 when `pushFromStart`.
+   * restore-guard.ts). `from.push`: where the push starts: right after the initial sync, then where it last caught
+   * up (`PUSH_STATE`), or 0 when `pushFromStart` (a restored server).
    */
-  private startLive(generation: number, from: { pull: number | string; push?: number | string; handover?: boolean }, pushFromStart = false): void {
+  private startLive(generation: number, from: { pull: number | string; push: number | string; handover?: boolean }, pushFromStart = false): void {
     const common = { live: true, retry: false, batch_size: this.opts.batchSize ?? 500, heartbeat: this.opts.heartbeatMs ?? 10_000 };
     this.pull = this.opts.local.replicate.from(this.remote, {
       ...common,
@@ -316,15 +319,16 @@ export class SyncController extends Subscribable {
       // instead of a read and a write per pulled batch.
       checkpoint: 'target',
     });
+    // No push filter: a filter function makes PouchDB read every changed doc's body, only to look at its id.
+    // What the push must not send (design docs, pulled revisions) is dropped from its `_revs_diff` instead
+    // (skipKnownRevisions).
     this.push = this.opts.local.replicate.to(this.remote, {
       ...common,
-      // Design docs on the device are its own (e.g. the job list's Mango index); the server would refuse them.
-      filter: isDomainDoc,
       // The push checkpoint lives on the device only. A server that lost what was pushed (restored, recreated)
       // is told apart by the restore guard, which then pushes from 0; a checkpoint on the server would add a read
       // and a write to every batch — also to each batch of pulled docs, which the push sees as local changes.
       checkpoint: 'source',
-      ...(from.push !== undefined ? { since: from.push } : pushFromStart ? { since: 0 } : {}),
+      since: from.push,
     });
     this.restoreGuard.connected();
     this.pushedThrough = null;
@@ -494,54 +498,6 @@ export class SyncController extends Subscribable {
 
 function isDomainDoc(doc: Pick<Doc, '_id'>): boolean {
   return !doc._id.startsWith('_design/');
-}
-
-/**
- * PouchDB's replication asks the source for `info()` when it starts and after every batch, only to fill in its
- * progress numbers (which Outpost does not read): on a live pull that is one request to the server per batch, on
- * every device. Here one answer serves for `INFO_REUSE_MS`, and calls made meanwhile share it.
- *
- * PouchDB also never handles a failure of that call (`src.info().then(…)`), so a connection cut at that moment
- * surfaced as an unhandled rejection. A handler on the returned promise cannot help (the rejection travels on into
- * the `.then` PouchDB chains on it), so a failed `info()` resolves with a stand-in instead; a real network failure
- * still reaches the engine through the replication's next request.
- */
-const INFO_REUSE_MS = 30_000;
-
-function quietInfo(remote: RemoteDb, now: () => number): void {
-  const db = remote as RemoteDb & { info?: (...args: unknown[]) => unknown };
-  const info = db.info;
-  if (typeof info !== 'function') return;
-  let last: { at: number; answer: Promise<unknown> } | null = null;
-  db.info = (...args: unknown[]) => {
-    if (args.length === 0 && last && now() - last.at < INFO_REUSE_MS) return last.answer;
-    const result = info.apply(remote, args);
-    if (!(result instanceof Promise)) return result;
-    const answer = result.catch(() => {
-      last = null;
-      return { update_seq: 0, doc_count: 0 };
-    });
-    if (args.length === 0) last = { at: now(), answer };
-    return answer;
-  };
-}
-
-/**
- * PouchDB decides once per database URL, for the whole page, whether the server has `_bulk_get`: when the first
- * `_bulk_get` fails for any reason (a dropped connection on a bad network), it falls back to one `GET` per doc for
- * good, and that fallback crashes on some failed answers (`res.docs.forEach is not a function`, seen under fault
- * injection). CouchDB 3 and the embedded server have `_bulk_get`, so the replication always asks for it, and a
- * failure is an error the engine retries like any other.
- */
-function directBulkGet(remote: RemoteDb): void {
-  const db = remote as RemoteDb & { bulkGet?: unknown };
-  if (typeof db.bulkGet !== 'function') return;
-  db.bulkGet = (opts: { docs: Array<{ id: string; rev?: string }>; revs?: boolean; latest?: boolean }, callback?: (err: unknown, res?: unknown) => void) => {
-    const query = new URLSearchParams({ ...(opts.revs ? { revs: 'true' } : {}), ...(opts.latest ? { latest: 'true' } : {}) });
-    const answer = postJson(remote, `_bulk_get?${query}`, { docs: opts.docs });
-    if (callback) answer.then((body) => callback(null, body), (err) => callback(err));
-    return answer;
-  };
 }
 
 export function createSync(opts: SyncOptions): SyncController {
