@@ -28,6 +28,8 @@ export interface LiveResult {
   devicesCores: number;
   /** How late this process's event loop ran its callbacks while the devices wrote (p99, ms). */
   eventLoopDelayP99: number;
+  /** Requests all devices sent to the server while writing, by kind (`_changes`, `_bulk_get`, …), per write. */
+  requestsPerWrite: Record<string, number>;
 }
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -39,11 +41,22 @@ interface LiveDevice {
   stopFeed(): void;
 }
 
-/** A fetch with this device's own session cookie (PouchDB 9 on Node would otherwise share one jar). */
-function deviceFetch(): { fetch: Fetch } {
+/** The kind of request, for counting: its first `_` path segment (`_changes`, `_bulk_get`, `_local`…), else `doc` or `db`. */
+function requestKind(input: string | URL | Request): string {
+  const parts = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url).pathname.split('/').filter(Boolean);
+  return parts.find((part) => part.startsWith('_')) ?? (parts.length > 1 ? 'doc' : 'db');
+}
+
+/**
+ * A fetch with this device's own session cookie (PouchDB 9 on Node would otherwise share one jar), counting the
+ * requests it sends by kind into `counts`.
+ */
+function deviceFetch(counts: Map<string, number>): { fetch: Fetch } {
   let cookie: string | null = null;
   return {
     async fetch(input, init = {}) {
+      const kind = requestKind(input);
+      counts.set(kind, (counts.get(kind) ?? 0) + 1);
       const headers = new Headers(init.headers);
       if (cookie) headers.set('cookie', cookie);
       const res = await fetch(input, { ...init, headers });
@@ -66,10 +79,11 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
   const latencies: number[] = [];
   const seen = new Set<string>();
   const devices: LiveDevice[] = [];
+  const requests = new Map<string, number>();
   try {
     for (const [i, account] of accounts.entries()) {
       const name = `device-${i}`;
-      const jar = deviceFetch();
+      const jar = deviceFetch(requests);
       const login = await jar.fetch(`${server.url}/_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: account.user, password: account.password }) });
       if (!login.ok) throw new Error(`sign-in of ${account.user} failed: ${login.status}`);
       const local = new PouchDB(path.join(dir, name)) as unknown as LiveDevice['local'];
@@ -106,6 +120,7 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const [wall0, server0, self0] = [performance.now(), server.cpuMs(), process.cpuUsage()];
+    requests.clear();
     const timers: Array<ReturnType<typeof setInterval>> = [];
     await Promise.all(
       devices.map(
@@ -139,6 +154,8 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
     const expected = writes * (devices.length - 1);
     const settle = performance.now() + 30_000;
     while (latencies.length < expected && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
+    // Counted until every write has arrived everywhere: the requests that carried them, not only those sent in time.
+    const requestsPerWrite = Object.fromEntries([...requests].sort((a, b) => b[1] - a[1]).map(([kind, n]) => [kind, Number((n / writes).toFixed(2))]));
     timers.forEach((t) => clearInterval(t));
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
@@ -153,6 +170,7 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
       serverCores: server0 === null || server1 === null ? null : (server1 - server0) / wall,
       devicesCores: (self.user + self.system) / 1000 / wall,
       eventLoopDelayP99: loop.percentile(99) / 1e6,
+      requestsPerWrite,
     };
   } finally {
     // All at once: one after another, fifty devices that each wait for their last request would take minutes.

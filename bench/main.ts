@@ -165,7 +165,11 @@ async function liveScenario(server: BenchServer): Promise<void> {
   await server.seedTeam(LIVE_TEAM, 50, 3, 'live0');
   const baseline: LiveResult = await runLive(server, LIVE_TEAM, accounts.slice(0, 2), Math.min(opts.seconds, 10));
   log(`  2 devices: p50 ${baseline.p50.toFixed(0)} ms, p95 ${baseline.p95.toFixed(0)} ms`);
-  const load = (r: LiveResult) => `server ${r.serverCores === null ? '?' : r.serverCores.toFixed(2)} cores, devices ${r.devicesCores.toFixed(2)} cores, device event-loop delay p99 ${r.eventLoopDelayP99.toFixed(0)} ms`;
+  const requests = (r: LiveResult) => {
+    const total = Object.values(r.requestsPerWrite).reduce((a, b) => a + b, 0);
+    return `${total.toFixed(1)} requests per write (${Object.entries(r.requestsPerWrite).map(([kind, n]) => `${kind} ${n}`).join(', ')})`;
+  };
+  const load = (r: LiveResult) => `server ${r.serverCores === null ? '?' : r.serverCores.toFixed(2)} cores, devices ${r.devicesCores.toFixed(2)} cores, device event-loop delay p99 ${r.eventLoopDelayP99.toFixed(0)} ms; ${requests(r)}`;
   const report = (r: LiveResult) => {
     log(`  ${r.devices} devices: ${r.writes} writes, ${r.samples} samples, ${r.missing} missing; p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms, max ${r.max.toFixed(0)} ms`);
     log(`  (${load(r)})`);
