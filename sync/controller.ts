@@ -73,6 +73,9 @@ export class SyncController extends Subscribable {
   private pushedThrough: number | string | null = null;
   /** markPushed runs, one after another. */
   private marking: Promise<void> = Promise.resolve();
+  /** The pending count running now, and whether another was asked for meanwhile (refreshPending). */
+  private counting: Promise<void> | null = null;
+  private countAgain = false;
 
   private readonly remote: RemoteDb;
   readonly stallGuard: StallGuard;
@@ -459,8 +462,30 @@ export class SyncController extends Subscribable {
     return isDomainDoc({ _id: change.id }) && this.pulledRevs.get(change.id) !== change.changes[0]?.rev;
   }
 
+  /**
+   * Recounts the pending edits. A call made while a count runs is served by one more count after it (which then
+   * sees every mark and write made meanwhile), so a burst of pulled batches costs two counts, not one per event.
+   */
+  private refreshPending(): Promise<void> {
+    if (this.counting) {
+      this.countAgain = true;
+      return this.counting;
+    }
+    this.counting = (async () => {
+      try {
+        do {
+          this.countAgain = false;
+          await this.countPending();
+        } while (this.countAgain);
+      } finally {
+        this.counting = null;
+      }
+    })();
+    return this.counting;
+  }
+
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */
-  private async refreshPending(): Promise<void> {
+  private async countPending(): Promise<void> {
     // During the download every write is the fast path's; counting would rescan a growing feed after each page.
     if (this.status.state.name === 'initial') return;
     const epoch = this.pendingEpoch;
@@ -480,8 +505,9 @@ export class SyncController extends Subscribable {
   private watchLocalWrites(): void {
     const feed = this.opts.local.changes({ since: 'now', live: true, return_docs: false });
     let scheduled: unknown = null;
-    feed.on('change', () => {
-      if (scheduled !== null) return;
+    feed.on('change', (change: ChangeEvent) => {
+      // What the pull wrote is not pending; the push recounts when it has caught up with it.
+      if (scheduled !== null || !this.isLocalEdit(change)) return;
       // One recount per burst of writes, not one per document.
       scheduled = this.timers.setTimeout(() => {
         scheduled = null;
