@@ -9,6 +9,8 @@ export interface BenchOptions {
   conflicts: number;
   conflictRuns: number;
   devices: number;
+  /** Devices per team in the many-teams live run (`devices` must be a multiple). */
+  teamSize: number;
   seconds: number;
   queries: number;
   batch: number | undefined;
@@ -28,14 +30,14 @@ const CONTENDERS: readonly string[] = ['outpost', 'peer', 'limit', 'outpost-idb'
 
 export const USAGE = `Usage: npm run bench -- [--smoke] [--only ${SCENARIOS.join(',')}] [--jobs 10000] [--runs 5]
   [--large 50000] [--large-runs 1] [--edits 500] [--reconnect-runs 3] [--conflicts 1000] [--conflict-runs 3]
-  [--devices 50] [--seconds 30] [--queries 50] [--batch <initial-sync batch size>]
+  [--devices 50] [--team-size 5] [--seconds 30] [--queries 50] [--batch <initial-sync batch size>]
   [--contenders outpost,peer,limit,outpost-idb] [--bundle-from build|dist] [--no-write] [--profile]`;
 
-const FULL = { jobs: 10_000, runs: 5, large: 50_000, largeRuns: 1, edits: 500, reconnectRuns: 3, conflicts: 1000, conflictRuns: 3, devices: 50, seconds: 30, queries: 50 };
-const SMOKE = { jobs: 300, runs: 1, large: 600, largeRuns: 1, edits: 20, reconnectRuns: 1, conflicts: 30, conflictRuns: 1, devices: 3, seconds: 3, queries: 10 };
+const FULL = { jobs: 10_000, runs: 5, large: 50_000, largeRuns: 1, edits: 500, reconnectRuns: 3, conflicts: 1000, conflictRuns: 3, devices: 50, teamSize: 5, seconds: 30, queries: 50 };
+const SMOKE = { jobs: 300, runs: 1, large: 600, largeRuns: 1, edits: 20, reconnectRuns: 1, conflicts: 30, conflictRuns: 1, devices: 4, teamSize: 2, seconds: 3, queries: 10 };
 const NUMERIC: Record<string, keyof typeof FULL> = {
   '--jobs': 'jobs', '--runs': 'runs', '--large': 'large', '--large-runs': 'largeRuns', '--edits': 'edits', '--reconnect-runs': 'reconnectRuns',
-  '--conflicts': 'conflicts', '--conflict-runs': 'conflictRuns', '--devices': 'devices', '--seconds': 'seconds', '--queries': 'queries',
+  '--conflicts': 'conflicts', '--conflict-runs': 'conflictRuns', '--devices': 'devices', '--team-size': 'teamSize', '--seconds': 'seconds', '--queries': 'queries',
 };
 
 export class UsageError extends Error {}
@@ -88,5 +90,6 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     }
   }
   if (sizes.large === 0) only.delete('large');
+  if (sizes.devices % sizes.teamSize !== 0) throw new UsageError(`--team-size: ${sizes.devices} devices do not split into teams of ${sizes.teamSize}; pick a divisor of --devices`);
   return { ...sizes, batch, bundleFrom, only, contenders, smoke, write, profile };
 }

@@ -1,8 +1,9 @@
 /**
- * Live propagation: D devices of one team (Node, pouchdb-node on disk, the sync engine, each with its own cookie
- * jar) each create about one job per second for S seconds; every other device records when the job shows up in
- * its local database. Reports p50/p95 of write → visible over every (job, other device) pair. The baseline, in
- * the same run, is the same measurement with two devices: the latency of the pipeline without the crowd.
+ * Live propagation: devices (Node, pouchdb-node on disk, the sync engine, each with its own cookie jar), in one
+ * or more teams, each create about one job per second for S seconds; every other device of the same team records
+ * when the job shows up in its local database. Reports p50/p95 of write → visible over every (job, other device of
+ * its team) pair. The baseline, in the same run, is the same measurement with two devices: the latency of the
+ * pipeline without the crowd.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import type { BenchServer } from './server';
 
 export interface LiveResult {
   devices: number;
+  /** Devices per team (all teams the same size). */
+  teamSize: number;
   seconds: number;
   writes: number;
   samples: number;
@@ -34,8 +37,17 @@ export interface LiveResult {
 
 type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
+export interface LiveTeam {
+  team: string;
+  accounts: ReadonlyArray<{ user: string; password: string }>;
+}
+
 interface LiveDevice {
   name: string;
+  user: string;
+  team: string;
+  /** Jobs this device wrote. */
+  writes: number;
   local: LocalDb & { close(): Promise<void> };
   sync: SyncController;
   stopFeed(): void;
@@ -72,41 +84,43 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 }
 
-export async function runLive(server: BenchServer, team: string, accounts: Array<{ user: string; password: string }>, seconds: number): Promise<LiveResult> {
+export async function runLive(server: BenchServer, teams: readonly LiveTeam[], seconds: number): Promise<LiveResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'outpost-bench-live-'));
-  const url = `${server.url}/${teamDb(team)}`;
   const writtenAt = new Map<string, { at: number; by: string }>();
   const latencies: number[] = [];
   const seen = new Set<string>();
   const devices: LiveDevice[] = [];
   const requests = new Map<string, number>();
   try {
-    for (const [i, account] of accounts.entries()) {
-      const name = `device-${i}`;
-      const jar = deviceFetch(requests);
-      const login = await jar.fetch(`${server.url}/_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: account.user, password: account.password }) });
-      if (!login.ok) throw new Error(`sign-in of ${account.user} failed: ${login.status}`);
-      const local = new PouchDB(path.join(dir, name)) as unknown as LiveDevice['local'];
-      const sync = createSync({
-        local,
-        remote: (f) => new PouchDB(url, { fetch: f, skip_setup: true }) as unknown as RemoteDb,
-        fetch: jar.fetch,
-        remoteId: url,
-        selector: { team },
-        online: manualOnlineSignal(true),
-      });
-      const feed = local.changes({ since: 'now', live: true, return_docs: false });
-      feed.on('change', (change) => {
-        const written = writtenAt.get(change.id);
-        if (!written || written.by === name) return;
-        const key = `${change.id}@${name}`;
-        if (seen.has(key)) return;
-        const latency = performance.now() - written.at;
-        seen.add(key);
-        latencies.push(latency);
-      });
-      feed.on('error', () => {});
-      devices.push({ name, local, sync, stopFeed: () => feed.cancel() });
+    for (const { team, accounts } of teams) {
+      const url = `${server.url}/${teamDb(team)}`;
+      for (const account of accounts) {
+        const name = `device-${devices.length}`;
+        const jar = deviceFetch(requests);
+        const login = await jar.fetch(`${server.url}/_session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: account.user, password: account.password }) });
+        if (!login.ok) throw new Error(`sign-in of ${account.user} failed: ${login.status}`);
+        const local = new PouchDB(path.join(dir, name)) as unknown as LiveDevice['local'];
+        const sync = createSync({
+          local,
+          remote: (f) => new PouchDB(url, { fetch: f, skip_setup: true }) as unknown as RemoteDb,
+          fetch: jar.fetch,
+          remoteId: url,
+          selector: { team },
+          online: manualOnlineSignal(true),
+        });
+        const feed = local.changes({ since: 'now', live: true, return_docs: false });
+        feed.on('change', (change) => {
+          const written = writtenAt.get(change.id);
+          if (!written || written.by === name) return;
+          const key = `${change.id}@${name}`;
+          if (seen.has(key)) return;
+          const latency = performance.now() - written.at;
+          seen.add(key);
+          latencies.push(latency);
+        });
+        feed.on('error', () => {});
+        devices.push({ name, user: account.user, team, writes: 0, local, sync, stopFeed: () => feed.cancel() });
+      }
     }
     for (const d of devices) d.sync.start();
     const deadline = performance.now() + 300_000;
@@ -116,7 +130,6 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
     }
 
     // Each device writes on its own 1 s beat, phases spread over the second.
-    let writes = 0;
     const loop = monitorEventLoopDelay({ resolution: 10 });
     loop.enable();
     const [wall0, server0, self0] = [performance.now(), server.cpuMs(), process.cpuUsage()];
@@ -126,8 +139,7 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
       devices.map(
         (d, i) =>
           new Promise<void>((resolve) => {
-            const account = accounts[i] as { user: string };
-            const ctx = { user: account.user, role: 'field' as const, hlc: createHlc({ deviceId: d.name, now: Date.now }), now: Date.now };
+            const ctx = { user: d.user, role: 'field' as const, hlc: createHlc({ deviceId: d.name, now: Date.now }), now: Date.now };
             let n = 0;
             const start = setTimeout(() => {
               const beat = setInterval(() => {
@@ -136,10 +148,13 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
                   resolve();
                   return;
                 }
-                const job = createJob({ team, title: `Live check ${d.name} #${n}` }, ctx);
+                const job = createJob({ team: d.team, title: `Live check ${d.name} #${n}` }, ctx);
                 writtenAt.set(job._id, { at: performance.now(), by: d.name });
-                writes++;
-                d.local.put(job).catch(() => writtenAt.delete(job._id));
+                d.writes++;
+                d.local.put(job).catch(() => {
+                  writtenAt.delete(job._id);
+                  d.writes--;
+                });
               }, 1000);
               timers.push(beat);
             }, (1000 * i) / devices.length);
@@ -151,7 +166,9 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
     const server1 = server.cpuMs();
     const self = process.cpuUsage(self0);
     loop.disable();
-    const expected = writes * (devices.length - 1);
+    const writes = devices.reduce((sum, d) => sum + d.writes, 0);
+    const teamSize = (team: string) => devices.filter((d) => d.team === team).length;
+    const expected = devices.reduce((sum, d) => sum + d.writes * (teamSize(d.team) - 1), 0);
     const settle = performance.now() + 30_000;
     while (latencies.length < expected && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
     // Counted until every write has arrived everywhere: the requests that carried them, not only those sent in time.
@@ -160,6 +177,7 @@ export async function runLive(server: BenchServer, team: string, accounts: Array
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
       devices: devices.length,
+      teamSize: Math.max(...teams.map((t) => t.accounts.length)),
       seconds,
       writes,
       samples: sorted.length,
