@@ -73,9 +73,9 @@ export class SyncController extends Subscribable {
   private pushedThrough: number | string | null = null;
   /** markPushed runs, one after another. */
   private marking: Promise<void> = Promise.resolve();
-  /** The pending count running now, and whether another was asked for meanwhile (refreshPending). */
+  /** The pending count running now, and the one to run after it (refreshPending). */
   private counting: Promise<void> | null = null;
-  private countAgain = false;
+  private nextCount: Promise<void> | null = null;
 
   private readonly remote: RemoteDb;
   readonly stallGuard: StallGuard;
@@ -277,6 +277,8 @@ export class SyncController extends Subscribable {
       // does the pull (the restored database may number its changes differently).
       const restored = await this.restoreGuard.serverLostPushes();
       const pullSince = restored ? 0 : await this.restoreGuard.pullResumesAt();
+      // Pushing from 0 still skips what this device pulled: mostly other people's edits, which the server refuses
+      // from this user (validate_doc_update: updatedBy); the hub's replication restores those to the team database.
       const pushSince = restored ? 0 : ((await readLocal<{ seq: number | string }>(this.opts.local, PUSH_STATE))?.seq ?? 0);
       if (!this.current(generation)) return;
       return this.startLive(generation, { pull: pullSince, push: pushSince }, restored);
@@ -327,9 +329,9 @@ export class SyncController extends Subscribable {
     // (skipKnownRevisions).
     this.push = this.opts.local.replicate.to(this.remote, {
       ...common,
-      // The push checkpoint lives on the device only. A server that lost what was pushed (restored, recreated)
-      // is told apart by the restore guard, which then pushes from 0; a checkpoint on the server would add a read
-      // and a write to every batch — also to each batch of pulled docs, which the push sees as local changes.
+      // The push resumes from `since` (PUSH_STATE), never from PouchDB's own checkpoint; that one is kept on the
+      // device only because without any checkpoint PouchDB ignores `since` and starts from 0. A server that lost
+      // what was pushed (restored, recreated) is told apart by the restore guard, which then pushes from 0.
       checkpoint: 'source',
       since: from.push,
     });
@@ -463,25 +465,27 @@ export class SyncController extends Subscribable {
   }
 
   /**
-   * Recounts the pending edits. A call made while a count runs is served by one more count after it (which then
-   * sees every mark and write made meanwhile), so a burst of pulled batches costs two counts, not one per event.
+   * Recounts the pending edits. A call made while a count runs (which may have read an older mark or feed) gets
+   * the next count, started when that one ends and shared by every call made meanwhile: a burst of events costs
+   * two counts, not one each, and no caller waits longer than for those two.
    */
   private refreshPending(): Promise<void> {
-    if (this.counting) {
-      this.countAgain = true;
-      return this.counting;
-    }
-    this.counting = (async () => {
-      try {
-        do {
-          this.countAgain = false;
-          await this.countPending();
-        } while (this.countAgain);
-      } finally {
-        this.counting = null;
-      }
-    })();
-    return this.counting;
+    if (!this.counting) return this.startCount();
+    this.nextCount ??= this.counting
+      .catch(() => {})
+      .then(() => {
+        this.nextCount = null;
+        return this.startCount();
+      });
+    return this.nextCount;
+  }
+
+  private startCount(): Promise<void> {
+    const count: Promise<void> = this.countPending().finally(() => {
+      if (this.counting === count) this.counting = null;
+    });
+    this.counting = count;
+    return count;
   }
 
   /** Local edits the server does not have yet: changes since the last caught-up push, minus what the pull wrote. */

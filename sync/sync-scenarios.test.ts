@@ -390,7 +390,7 @@ describe('sync scenarios', () => {
     await eventually('pending 0', () => (sync.getStatus().pendingPush === 0 ? true : undefined));
   }, 30_000);
 
-  it('the push asks the server only about edits made on the device; one that lost to a pulled revision is still pushed', async () => {
+  it('the push never asks the server about pulled revisions; an offline edit of a job the server also changed is still pushed', async () => {
     const d = await device(worker);
     // Every `_revs_diff` the push sends, and a gate that can hold them (to order the push after a pull).
     const asked: Array<Record<string, string[]>> = [];
@@ -422,8 +422,8 @@ describe('sync scenarios', () => {
 
     // Offline, the device edits two jobs, then the contested one, which the server changes too. Back online, the
     // push's first batch (the two jobs) is held until the pull has brought the server's edit, so the device's
-    // edit is pushed while the doc holds both leaves. (That the rule is per revision, not per doc, is checked in
-    // remote-adapters.test.ts: PouchDB's push usually lists the device's edit before the pull writes.)
+    // edit is pushed while the doc holds both leaves. (PouchDB's push lists the device's edit on its own before
+    // the pull writes, so this cannot tell a per-doc rule from a per-revision one: remote-adapters.test.ts does.)
     online.set(false);
     for (const job of heldJobs) await edit(d, job._id, { description: 'edited offline' });
     const mine = await edit(d, contestedJob._id, { description: 'edited on the device' });
