@@ -168,9 +168,6 @@ export async function startReplicator(PouchDB: PouchStatic, HttpPouch: PouchStat
       ...parsed.options,
       live: parsed.continuous,
       retry: parsed.continuous,
-      // The checkpoint on the target only: PouchDB writes it after every batch (CouchDB every few seconds), and
-      // on both sides that is four requests per replicated write. The target's copy is the one read on restart.
-      checkpoint: 'target',
     });
     running.set(docId, { signature: sig, handle, status });
     const touch = () => (status.lastUpdated = new Date().toISOString());
