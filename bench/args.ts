@@ -90,6 +90,6 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
     }
   }
   if (sizes.large === 0) only.delete('large');
-  if (sizes.devices % sizes.teamSize !== 0) throw new UsageError(`--team-size: ${sizes.devices} devices do not split into teams of ${sizes.teamSize}; pick a divisor of --devices`);
+  if (only.has('live') && sizes.devices % sizes.teamSize !== 0) throw new UsageError(`--team-size: ${sizes.devices} devices do not split into teams of ${sizes.teamSize}; pick a divisor of --devices`);
   return { ...sizes, batch, bundleFrom, only, contenders, smoke, write, profile };
 }

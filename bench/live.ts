@@ -151,10 +151,8 @@ export async function runLive(server: BenchServer, teams: readonly LiveTeam[], s
                 const job = createJob({ team: d.team, title: `Live check ${d.name} #${n}` }, ctx);
                 writtenAt.set(job._id, { at: performance.now(), by: d.name });
                 d.writes++;
-                d.local.put(job).catch(() => {
-                  writtenAt.delete(job._id);
-                  d.writes--;
-                });
+                // A write that fails never shows up anywhere: it counts as missing.
+                d.local.put(job).catch(() => writtenAt.delete(job._id));
               }, 1000);
               timers.push(beat);
             }, (1000 * i) / devices.length);
@@ -172,7 +170,7 @@ export async function runLive(server: BenchServer, teams: readonly LiveTeam[], s
     const settle = performance.now() + 30_000;
     while (latencies.length < expected && performance.now() < settle) await new Promise((resolve) => setTimeout(resolve, 100));
     // Counted until every write has arrived everywhere: the requests that carried them, not only those sent in time.
-    const requestsPerWrite = Object.fromEntries([...requests].sort((a, b) => b[1] - a[1]).map(([kind, n]) => [kind, Number((n / writes).toFixed(2))]));
+    const requestsPerWrite = Object.fromEntries([...requests].sort((a, b) => b[1] - a[1]).map(([kind, n]) => [kind, writes > 0 ? Number((n / writes).toFixed(2)) : NaN]));
     timers.forEach((t) => clearInterval(t));
     const sorted = [...latencies].sort((a, b) => a - b);
     return {
