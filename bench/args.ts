@@ -17,7 +17,7 @@ export interface BenchOptions {
   bundleFrom: 'build' | 'dist';
   only: ReadonlySet<Scenario>;
   /** Initial-sync contenders to run (all by default); for quick comparisons while tuning. */
-  contenders: ReadonlySet<string>;
+  contenders: ReadonlySet<InitialContender>;
   smoke: boolean;
   write: boolean;
   /** Also profile one Outpost initial sync (Chromium CPU profiler). */
@@ -26,7 +26,10 @@ export interface BenchOptions {
 
 export const SCENARIOS = ['initial', 'large', 'reconnect', 'conflicts', 'query', 'live', 'bundle'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
-const CONTENDERS: readonly string[] = ['outpost', 'peer', 'limit', 'outpost-idb'];
+/** Initial-sync contenders, in their default order: Outpost, the peer, the limit, Outpost on the idb adapter. */
+export const INITIAL_CONTENDERS = ['outpost', 'peer', 'limit', 'outpost-idb'] as const;
+export type InitialContender = (typeof INITIAL_CONTENDERS)[number];
+const CONTENDERS: readonly string[] = INITIAL_CONTENDERS;
 
 export const USAGE = `Usage: npm run bench -- [--smoke] [--only ${SCENARIOS.join(',')}] [--jobs 10000] [--runs 5]
   [--large 50000] [--large-runs 1] [--edits 500] [--reconnect-runs 3] [--conflicts 1000] [--conflict-runs 3]
@@ -50,7 +53,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
   let batch: number | undefined;
   let write = true;
   let profile = false;
-  let contenders = new Set<string>(CONTENDERS);
+  let contenders = new Set<InitialContender>(INITIAL_CONTENDERS);
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string;
     if (flag === '--smoke') continue;
@@ -81,7 +84,7 @@ export function parseArgs(argv: readonly string[]): BenchOptions {
       const wanted = value.split(',').filter(Boolean);
       const unknown = wanted.filter((c) => !CONTENDERS.includes(c));
       if (unknown.length || wanted.length === 0) throw new UsageError(`--contenders: unknown "${unknown.join(',') || value}"; pick from ${CONTENDERS.join(', ')}`);
-      contenders = new Set(wanted);
+      contenders = new Set(wanted as InitialContender[]);
     } else if (flag === '--bundle-from') {
       if (value !== 'build' && value !== 'dist') throw new UsageError(`--bundle-from wants build or dist, got "${value}"`);
       bundleFrom = value;

@@ -4,11 +4,11 @@
  * device, Node devices for live propagation, the deterministic seed. `npm run bench -- --help` for the flags.
  */
 import { DEFAULT_SEED_NOW } from '../couch-config/seed';
-import { parseArgs, USAGE, UsageError, type BenchOptions } from './args';
+import { INITIAL_CONTENDERS, parseArgs, USAGE, UsageError, type BenchOptions, type InitialContender } from './args';
 import { startBenchBrowser, type BenchBrowser } from './browser';
 import { buildAndMeasure, measureDist, type BundleResult } from './bundle';
 import { runLive, type LiveResult, type LiveTeam } from './live';
-import type { ConflictsResult, InitialContender, InitialResult, QueryResult, ReconnectResult } from './page/index';
+import type { ConflictsResult, InitialResult, QueryResult, ReconnectResult } from './page/index';
 import { profileInitial } from './profile';
 import { formatTable, machine, median, writeResults, type Row } from './report';
 import { startBenchServer, type BenchServer } from './server';
@@ -22,7 +22,6 @@ const LARGE_TEAM = 'bulk';
 const LIVE_TEAM = 'live';
 /** Crowd sizes measured before the full one (those below `--devices`). */
 const LIVE_LADDER = [10, 20, 30];
-const CONTENDERS: readonly InitialContender[] = ['outpost', 'peer', 'limit', 'outpost-idb'];
 
 let opts: BenchOptions;
 try {
@@ -75,7 +74,7 @@ const pairedRatio = (theirs: InitialResult[] | undefined, ours: InitialResult[] 
 
 async function initialScenario(browser: BenchBrowser, docs: number): Promise<number> {
   log(`Initial sync of ${docs} docs, ${opts.runs} runs…`);
-  const results = await initialRuns(browser, TEAM, opts.runs, CONTENDERS.filter((c) => opts.contenders.has(c)));
+  const results = await initialRuns(browser, TEAM, opts.runs, INITIAL_CONTENDERS.filter((c) => opts.contenders.has(c)));
   raw.initial = Object.fromEntries(results);
   const ms = (c: InitialContender) => medianMs(results.get(c));
   const [ours, peer, limit, idb] = [ms('outpost'), ms('peer'), ms('limit'), ms('outpost-idb')];

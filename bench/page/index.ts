@@ -5,11 +5,12 @@
 import { generateSeed, type Doc as SeedDoc } from '../../couch-config/seed';
 import { appFetch, wipe } from './common';
 import { runConflicts, type ConflictsResult } from './conflicts';
-import { runInitial, syncedDevice, type InitialContender, type InitialResult } from './initial';
+import type { InitialContender } from '../args';
+import { runInitial, syncedDevice, type InitialResult } from './initial';
 import { runQueries, type QueryResult } from './query';
 import { runReconnect, type ReconnectResult } from './reconnect';
 
-export type { ConflictsResult, InitialContender, InitialResult, QueryResult, ReconnectResult };
+export type { ConflictsResult, InitialResult, QueryResult, ReconnectResult };
 
 export interface BenchPage {
   login(user: string, password: string): Promise<void>;

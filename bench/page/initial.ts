@@ -7,9 +7,8 @@
  */
 import type { Database } from 'pouchdb-browser/lib/index.es.js';
 import { initialSync } from '../../sync/initial-sync';
+import type { InitialContender } from '../args';
 import { appFetch, asLocal, asRemote, json, openLocal, openRemote, PouchDB, request, teamUrl, transactionDone } from './common';
-
-export type InitialContender = 'outpost' | 'outpost-idb' | 'peer' | 'limit';
 
 export interface InitialResult {
   ms: number;
