@@ -36,9 +36,29 @@ function inOrder<T>(step: () => Promise<T>): Promise<T> {
   return run;
 }
 
+/** Databases deleted so far: a database opened before the count last moved may be gone. */
+let deletions = 0;
+
 /** The database if it exists (opened), or null; never creates one. */
 export function openExisting(PouchDB: PouchStatic, name: string): Promise<PouchLike | null> {
   return inOrder(async () => ((await PouchDB.allDbs()).includes(name) ? originalOpen(PouchDB, name) : null));
+}
+
+type RequestWithDb = CouchRequest & { openedDb?: { name: string; db: PouchLike; deletions: number } };
+
+/**
+ * openExisting, once per request: the gatekeeper (for `_security`) and the route both need the database, and
+ * each check lists every database. The route reuses what the gatekeeper opened unless a database was deleted
+ * in between, in which case it asks again.
+ */
+export async function openForRequest(request: CouchRequest, name: string): Promise<PouchLike | null> {
+  const req = request as RequestWithDb;
+  const opened = req.openedDb;
+  if (opened && opened.name === name && opened.deletions === deletions) return opened.db;
+  const seen = deletions;
+  const db = await openExisting(req.PouchDB, name);
+  if (db) req.openedDb = { name, db, deletions: seen };
+  return db;
 }
 
 let installed = false;
@@ -47,11 +67,15 @@ let installed = false;
 export function installDbLifecycle(): void {
   if (installed) return;
   installed = true;
-  lifecycle.deleteDB = (PouchDB, name, opts) => inOrder(() => originalDelete(PouchDB, name, opts));
+  lifecycle.deleteDB = (PouchDB, name, opts) =>
+    inOrder(() => {
+      deletions++;
+      return originalDelete(PouchDB, name, opts);
+    });
   lifecycle.getOrCreateDB = (PouchDB, name) => inOrder(() => originalOpen(PouchDB, name));
   utils.setDBOnReq = (dbName, dbWrapper, req, res, next) => {
     const name = cleanFilename(dbName);
-    openExisting(req.PouchDB, name)
+    openForRequest(req, name)
       .then(async (db) => {
         if (!db) return sendJson(res, 404, { error: 'not_found', reason: 'Database does not exist.' });
         await dbWrapper.wrap(name, db);

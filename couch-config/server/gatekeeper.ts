@@ -6,7 +6,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { refusal, requiredAccess, type SecurityObject, type User } from './access';
 import { SECURITY_DOC_ID } from './db-fixes';
-import { openExisting } from './db-lifecycle';
+import { openExisting, openForRequest } from './db-lifecycle';
 import type { CouchRequest, PouchApp, PouchLike, PouchStatic } from './internals';
 import { sendJson } from './http';
 
@@ -52,7 +52,7 @@ export function gatekeeper(app: PouchApp) {
       let security: SecurityObject | null = null;
       if (need.kind === 'db') {
         // A missing database is reported by the routes as 404 not_found, as CouchDB does.
-        const db = await openExisting(req.PouchDB, need.db);
+        const db = await openForRequest(req, need.db);
         if (!db) return next();
         security = await securityOf(db);
       }
