@@ -88,11 +88,21 @@ export class HttpError extends Error {
   }
 }
 
-/** The answer's JSON body; an answer that is not 2xx throws an HttpError. */
+/**
+ * The answer's JSON body; an answer that is not 2xx throws an HttpError with its status, whatever its body (a proxy
+ * in front of CouchDB may answer a 401 or 502 with an HTML page).
+ */
 export async function readJson<T>(res: Response): Promise<T> {
-  const body = (await res.json()) as T & { error?: string; reason?: string };
-  if (!res.ok) throw new HttpError(res.status, body.reason ?? body.error ?? res.statusText);
-  return body;
+  if (res.ok) return (await res.json()) as T;
+  const text = await res.text().catch(() => '');
+  let reason: string | undefined;
+  try {
+    const body = JSON.parse(text) as { error?: unknown; reason?: unknown };
+    reason = typeof body.reason === 'string' ? body.reason : typeof body.error === 'string' ? body.error : undefined;
+  } catch {
+    // Not CouchDB's JSON: the status says enough.
+  }
+  throw new HttpError(res.status, reason ?? res.statusText);
 }
 
 /** POSTs `body` as JSON to `path` (relative to the database) and reads the answer. */
